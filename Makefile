@@ -1,0 +1,52 @@
+# The one task runner, used the same way by people and by .ci/run.
+# make site   — create .venv, install the pinned dependencies, build site/ (strict)
+# make test   — the same set-up if needed, then lint and the whole test suite
+# make serve  — preview with live reload on http://127.0.0.1:8000
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint format schema clean distclean lock
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/guidekit build
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/guidekit schema --check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: $(STAMP)
+	$(BIN)/guidekit schema
+
+clean:
+	rm -rf site .site-build .site-old .pytest_cache .ruff_cache test-artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info
+
+lock: $(STAMP)
+	{ sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock

@@ -1,0 +1,36 @@
+"""mkdocs-macros entry point: wires the settings and the macros into MkDocs.
+
+Everything here is plumbing; the logic lives in the modules it imports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from .guide import make_macros
+from .pages import page_context, page_problems
+from .project import Project, load_project
+from .sourcemap import DataError
+
+
+def define_env(env) -> None:
+    project = Project(Path(env.project_dir))
+    try:
+        data = load_project(project)
+    except DataError as exc:
+        raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
+    env.variables["guidekit"] = data
+
+    def current():
+        return page_context(data, env.page, env.conf)
+
+    for name, fn in make_macros(current).items():
+        env.macro(fn, name)
+
+
+def on_pre_page_macros(env) -> None:
+    problems = page_problems(env, Path(env.project_dir))
+    if problems:
+        raise PluginError("\n".join(str(p) for p in problems))

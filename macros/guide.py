@@ -1,0 +1,72 @@
+"""The macros a guide page may call, as plain functions over a page context.
+
+``make_macros`` closes over a function that returns the current page's
+``Context``; MkDocs supplies one that reads the page being rendered, tests
+supply a fixed one. Each macro formats what ``render`` computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import figures, render
+from .render import Context, strong
+
+
+def make_macros(current: Callable[[], Context]) -> dict[str, Callable[..., str]]:
+    def host(protocol: str, region: str | None = None) -> str:
+        """The server host name for a protocol: ``{{ host('imap') }}``."""
+        return strong(render.host(current(), protocol, region))
+
+    def port(protocol: str, ssl: bool = True) -> str:
+        """The preferred port, with SSL or without: ``{{ port('smtp', ssl=False) }}``."""
+        return strong(str(render.port(current(), protocol, ssl).port))
+
+    def security(protocol: str, ssl: bool = True) -> str:
+        """How that port is secured, in the page's language (SSL/TLS, STARTTLS…)."""
+        ctx = current()
+        return render.security_label(ctx, render.port(ctx, protocol, ssl))
+
+    def login() -> str:
+        """What to type as user name (the full e-mail address…)."""
+        return render.login(current())
+
+    def protocol_name(protocol: str) -> str:
+        """The protocol's name as readers know it (IMAP, POP, SMTP)."""
+        return render.protocol_name(current(), protocol)
+
+    def offer_name() -> str:
+        """The product name of the page's offer."""
+        return current().offer.name
+
+    def control_panel(text: str) -> str:
+        """A link to where the password is set: ``{{ control_panel('espace client') }}``."""
+        return f"[{text}]({current().offer.control_panel})"
+
+    def settings_list(protocol: str, region: str | None = None) -> str:
+        """Every account setting for a protocol, as a list."""
+        return render.settings_list(current(), protocol, region)
+
+    def port_table(protocol: str) -> str:
+        """Incoming and outgoing ports, SSL on and off, as a table."""
+        return render.port_table(current(), protocol)
+
+    def figure(protocol: str) -> str:
+        """The account dialog drawn with the data's values (SVG)."""
+        return figures.account_dialog(current(), protocol)
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            host,
+            port,
+            security,
+            login,
+            protocol_name,
+            offer_name,
+            control_panel,
+            settings_list,
+            port_table,
+            figure,
+        )
+    }

@@ -1,0 +1,60 @@
+"""Where a guidekit project keeps its data, and loading it all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .labels import Labels, load_labels
+from .settings import Settings, load_settings
+from .sourcemap import DataError
+
+DEFAULT_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / "data" / "settings.yml"
+
+    @property
+    def labels_dir(self) -> Path:
+        return self.root / "data" / "labels"
+
+    def display(self, path: Path) -> str:
+        """Paths in messages are relative to the project, as the writer knows them."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    settings: Settings
+    labels: dict[str, Labels]
+
+
+def load_project(
+    project: Project, settings_path: Path | None = None, default_language: str = DEFAULT_LANGUAGE
+) -> ProjectData:
+    """Settings and labels together, every problem of both in one DataError."""
+    path = settings_path or project.settings_path
+    problems = []
+    settings = labels = None
+    try:
+        settings = load_settings(path, project.display(path))
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        labels = load_labels(project.labels_dir, default_language, project.root)
+    except DataError as exc:
+        problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    assert settings is not None
+    assert labels is not None
+    return ProjectData(settings, labels)

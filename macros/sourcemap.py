@@ -1,0 +1,152 @@
+"""YAML loading that remembers where every value came from.
+
+Every error guidekit reports about a data file names ``file:line``; PyYAML's
+composed node tree carries the marks, so one walk builds both the plain Python
+value and a map from key path to line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file, already placed."""
+
+    path: str
+    line: int
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}:" if self.where else ""
+        return f"{self.path}:{self.line}:{where} {self.message}"
+
+
+class DataError(Exception):
+    """Every problem found in one or more data files, raised once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class SourceMap:
+    """Lines of every key and item of one YAML document (1-based)."""
+
+    path: str
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of ``loc`` or of its nearest ancestor that exists."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, loc: Loc, message: str) -> Problem:
+        return Problem(self.path, self.line_of(loc), dotted(loc), message)
+
+
+def dotted(loc: Loc) -> str:
+    """``('offers', 'mx-plan', 'ports', 'imap', 0)`` → ``offers.mx-plan.ports.imap[0]``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
+    """Parse ``path`` into plain data plus its source map.
+
+    Raises DataError for unreadable files, syntax errors and duplicate keys
+    (PyYAML silently keeps the last duplicate, which hides typos).
+    """
+    display = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            [Problem(display, 1, "", f"cannot read the file ({exc.strerror})")]
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            [Problem(display, 1, "", "the file is not UTF-8 (save it as UTF-8)")]
+        ) from exc
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
+    smap = SourceMap(display)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        what = exc.problem or "invalid YAML"
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in what:
+            # An unclosed quote or bracket: where it opened is where the fix is.
+            mark = exc.context_mark
+            what = f"{exc.context} that is never closed"
+        line = mark.line + 1 if mark else 1
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    line,
+                    "",
+                    f"YAML syntax error: {what} (check indentation, colons and quotes on this "
+                    "line or the one before)",
+                )
+            ]
+        ) from exc
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, smap
+    problems: list[Problem] = []
+    value = _walk(node, (), smap, problems, loader)
+    if problems:
+        raise DataError(problems)
+    return value, smap
+
+
+def _walk(node: yaml.Node, loc: Loc, smap: SourceMap, problems: list[Problem], loader) -> Any:
+    smap.lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            child = (*loc, key)
+            if key in out:
+                problems.append(
+                    Problem(
+                        smap.path,
+                        key_node.start_mark.line + 1,
+                        dotted(child),
+                        f"duplicate key (first at line {smap.lines[child]}; keep one)",
+                    )
+                )
+                continue
+            smap.lines[child] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, child, smap, problems, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _walk(item, (*loc, index), smap, problems, loader)
+            for index, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)

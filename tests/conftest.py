@@ -1,0 +1,86 @@
+"""Shared test helpers: fixture folders, expected files and project copies.
+
+Set ``GUIDEKIT_REGEN=1`` to rewrite expected files from the current output
+(then review the diff before committing it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REGEN = os.environ.get("GUIDEKIT_REGEN") == "1"
+PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "macros", "images")
+
+
+def cases(kind: str) -> list[Path]:
+    """Every case folder of ``tests/fixtures/<kind>``, for parametrize."""
+    return sorted(p for p in (FIXTURES / kind).iterdir() if p.is_dir())
+
+
+def case_ids(kind: str) -> list[str]:
+    return [p.name for p in cases(kind)]
+
+
+def assert_matches(expected_file: Path, actual: str) -> None:
+    """Compare with the expected file, with a unified diff on failure."""
+    if REGEN:
+        expected_file.write_text(actual, encoding="utf-8")
+        return
+    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
+    if expected != actual:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                str(expected_file),
+                "actual",
+            )
+        )
+        pytest.fail(f"output differs from {expected_file.name}:\n{diff}")
+
+
+def copy_project(dest: Path) -> Path:
+    """A private copy of the project (pages, data, macros) to break and build."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+def run_guidekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command line, in a child process, as a user runs it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "macros.cli", *args],
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's site, built once for the tests that only read it."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_guidekit("--root", str(root), "build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    return root / "site"

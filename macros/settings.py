@@ -167,7 +167,13 @@ def load_settings(path: Path, display: str | None = None) -> Settings:
     """Read, validate and return the settings, or raise DataError with every problem."""
     data, smap = load_yaml(path, display)
     if not isinstance(data, dict):
-        raise DataError([smap.problem((), "the file is empty or not a mapping (it must hold default_offer and offers)")])
+        raise DataError(
+            [
+                smap.problem(
+                    (), "the file is empty or not a mapping (it must hold default_offer and offers)"
+                )
+            ]
+        )
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

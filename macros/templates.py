@@ -10,12 +10,16 @@ so a wrong protocol name fails the same way.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from .sourcemap import Problem
+
+# The front matter as MkDocs recognises it (mkdocs.utils.meta).
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 # Names Jinja itself provides to every template.
 JINJA_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"})
@@ -31,10 +35,17 @@ class PageSource:
 
     @classmethod
     def from_file_text(cls, path: str, text: str, body: str) -> PageSource:
-        """``body`` is what remains of ``text`` once the front matter is cut off."""
+        """Locate ``body`` (the Markdown MkDocs hands to plugins) in the file's ``text``.
+
+        MkDocs cuts the front matter and the blank lines after it, and may trim
+        the end; only the start matters for line numbers.
+        """
         text = text.replace("\r\n", "\n")
-        head = text[: len(text) - len(body)] if body and text.endswith(body) else ""
-        return cls(path, body, head.count("\n") + 1)
+        match = FRONT_MATTER.match(text)
+        head = match.end() if match else 0
+        rest = text[head:]
+        skipped = len(rest) - len(rest.lstrip("\n"))
+        return cls(path, body, text[:head].count("\n") + skipped + 1)
 
 
 def check_template(

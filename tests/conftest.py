@@ -50,6 +50,7 @@ def assert_matches(expected_file: Path, actual: str) -> None:
 
 def copy_project(dest: Path) -> Path:
     """A private copy of the project (pages, data, macros) to break and build."""
+    dest.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():

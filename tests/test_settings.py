@@ -64,7 +64,9 @@ def test_project_settings_hold_the_seed_values() -> None:
 def test_schema_file_is_referenced_and_current() -> None:
     from macros.cli import schema_text
 
-    assert (ROOT / "data/settings.yml").read_text().startswith(
-        "# yaml-language-server: $schema=settings.schema.json"
+    assert (
+        (ROOT / "data/settings.yml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=settings.schema.json")
     )
     assert (ROOT / "data/settings.schema.json").read_text() == schema_text()

@@ -1,0 +1,35 @@
+"""Render a page's Markdown through the macros without MkDocs.
+
+The checker reads the project's pages as readers will see them, and the
+rendering tests need the same output; both use this Jinja environment,
+configured as ``mkdocs.yml`` configures mkdocs-macros (a test keeps the two
+in step).
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, StrictUndefined
+
+from .guide import make_macros
+from .render import Context
+
+# ``{#id}`` is Markdown's heading-id syntax, so Jinja comments are ``{## … ##}``.
+COMMENT_START = "{##"
+COMMENT_END = "##}"
+
+
+def jinja_environment() -> Environment:
+    return Environment(
+        undefined=StrictUndefined,
+        comment_start_string=COMMENT_START,
+        comment_end_string=COMMENT_END,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render_markdown(body: str, ctx: Context, variables: dict | None = None) -> str:
+    """``body`` (no front matter) with every macro call replaced by its output."""
+    env = jinja_environment()
+    env.globals.update(make_macros(lambda: ctx))
+    return env.from_string(body).render(**(variables or {}))

@@ -12,7 +12,12 @@ import sys
 from pathlib import Path
 
 from .build import build_site
+from .check import Checker
+from .project import Project, load_project
+from .report import FORMATS
 from .settings import Settings
+from .sourcemap import DataError
+from .vocabulary import load_vocabulary
 
 SCHEMA_NAME = "settings.schema.json"
 
@@ -50,6 +55,67 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+class UsageError(Exception):
+    """Bad usage or unreadable input: exit code 2."""
+
+
+def markdown_files(arg: str) -> list[tuple[Path, str]]:
+    path = Path(arg)
+    if path.is_file():
+        return [(path, arg)]
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.suffix in (".md", ".markdown"))
+        if not found:
+            raise UsageError(f"{arg}: no Markdown file in this folder")
+        return [(p, str(Path(arg) / p.relative_to(path))) for p in found]
+    raise UsageError(f"{arg}: no such file or folder")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    project = Project(args.root)
+    settings_path = Path(args.settings).resolve() if args.settings else None
+    try:
+        data = load_project(project, settings_path)
+        vocabularies = load_vocabulary(args.root / "data" / "vocabulary")
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        print("guidekit check: the data above cannot be read; nothing was checked", file=sys.stderr)
+        return 2
+    if args.offer and args.offer not in data.settings.offers:
+        known = ", ".join(sorted(data.settings.offers))
+        print(
+            f"guidekit check: unknown offer {args.offer!r} (use one of: {known})", file=sys.stderr
+        )
+        return 2
+    if args.lang and args.lang not in vocabularies:
+        known = ", ".join(sorted(vocabularies))
+        print(
+            f"guidekit check: no vocabulary for {args.lang!r} (use one of: {known})",
+            file=sys.stderr,
+        )
+        return 2
+    checker = Checker(data, vocabularies, args.offer, args.lang)
+    try:
+        if args.paths:
+            for arg in args.paths:
+                for path, shown in markdown_files(arg):
+                    checker.check_file(path, shown)
+        else:
+            for lang_dir in sorted((args.root / "docs").iterdir()):
+                if lang_dir.is_dir():
+                    for page in sorted(lang_dir.rglob("*.md")):
+                        checker.check_project_page(project, page, lang_dir.name)
+    except UsageError as exc:
+        print(f"guidekit check: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"guidekit check: cannot read input: {exc}", file=sys.stderr)
+        return 2
+    findings = sorted(checker.findings, key=lambda f: f.sort_key)
+    sys.stdout.write(FORMATS[args.format](checker.files_checked, findings))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="guidekit", description=__doc__.splitlines()[0])
     top.add_argument(
@@ -64,6 +130,24 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", help="where to publish (default: site/)")
     build.add_argument("--quiet", action="store_true", help="show only warnings and errors")
     build.set_defaults(func=cmd_build)
+
+    check = sub.add_parser(
+        "check", help="prove that prose, lists, tables and data agree (exit 1 on an error finding)"
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="Markdown files or folders, checked as written (default: the project's pages, "
+        "rendered through the macros)",
+    )
+    check.add_argument("--settings", help="settings file (default: data/settings.yml)")
+    check.add_argument("--offer", help="offer of pages that name none and show no known host")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument(
+        "--lang", help="language of legacy pages (default: from the file name, else guessed)"
+    )
+    check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="write data/settings.schema.json from the model")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")

@@ -58,8 +58,8 @@ def account_dialog(ctx: Context, protocol: str) -> str:
         body.append(_text(20, y, name, "gk-heading"))
         y += ROW
 
-    incoming = offer.port(protocol, ssl=True)
-    outgoing = offer.port("smtp", ssl=True)
+    incoming = offer.ports[protocol][0]  # the preferred port of each
+    outgoing = offer.ports["smtp"][0]
     heading(label("figure.incoming"))
     field(label("figure.type"), protocol_name(ctx, protocol))
     field(label("figure.server"), host(ctx, protocol))

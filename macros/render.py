@@ -123,8 +123,8 @@ def settings_list(ctx: Context, protocol: str, region: str | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def _non_ssl(offer: Offer, protocol: Protocol) -> Port | None:
-    return next((p for p in offer.ports[protocol] if not p.is_ssl), None)
+def _first(offer: Offer, protocol: Protocol, ssl: bool) -> Port | None:
+    return next((p for p in offer.ports[protocol] if p.is_ssl == ssl), None)
 
 
 def port_table(ctx: Context, protocol: str) -> str:
@@ -141,12 +141,12 @@ def port_table(ctx: Context, protocol: str) -> str:
     ]
     starttls = False
     for direction, row_proto in rows:
-        ssl_port = offer.port(row_proto, ssl=True)
-        plain = _non_ssl(offer, row_proto)
+        ssl_port = _first(offer, row_proto, ssl=True)
+        plain = _first(offer, row_proto, ssl=False)
         starttls |= plain is not None and plain.security == "starttls"
         cells = [
             f"{direction} ({protocol_name(ctx, row_proto)})",
-            str(ssl_port.port),
+            str(ssl_port.port) if ssl_port else "—",
             str(plain.port) if plain else "—",
         ]
         out.append("| " + " | ".join(cells) + " |")

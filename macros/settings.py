@@ -17,10 +17,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .sourcemap import DataError, Loc, Problem, SourceMap, load_yaml
 
-Protocol = Literal["imap", "pop3", "smtp"]
+Protocol = Literal["imap", "pop3", "smtp", "activesync", "ews"]
 Security = Literal["ssl", "starttls", "none"]
-PROTOCOLS: tuple[Protocol, ...] = ("imap", "pop3", "smtp")
+PROTOCOLS: tuple[Protocol, ...] = ("imap", "pop3", "smtp", "activesync", "ews")
+MAIL_PROTOCOLS: tuple[Protocol, ...] = ("imap", "pop3", "smtp")
 INCOMING: tuple[Protocol, ...] = ("imap", "pop3")
+# Exchange ActiveSync and Exchange Web Services both run over HTTPS and share its port.
+HTTPS_PROTOCOLS: tuple[Protocol, ...] = ("activesync", "ews")
 SECURITIES: tuple[Security, ...] = ("ssl", "starttls", "none")
 
 # RFC 8314 (and the registrations it updates): the well-known mail ports.
@@ -98,6 +101,8 @@ class Region(Model):
     imap: Endpoint | None = None
     pop3: Endpoint | None = None
     smtp: Endpoint | None = None
+    activesync: Endpoint | None = None
+    ews: Endpoint | None = None
 
     def endpoint(self, protocol: Protocol) -> Endpoint | None:
         return getattr(self, protocol)
@@ -107,6 +112,11 @@ class Offer(Model):
     """One product sold with its own servers (shared hosting mail, Exchange…)."""
 
     name: str = Field(min_length=1, description="The product name shown to readers.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names pages use for this offer; the checker recognises a legacy "
+        "page's offer by them when its title names one.",
+    )
     login: Literal["email", "local-part"] = Field(
         default="email",
         description="email: the login is the full e-mail address; local-part: only the "
@@ -250,14 +260,10 @@ def _offer_problems(base: Loc, offer: Offer, smap: SourceMap) -> Iterator[Proble
             yield smap.problem(
                 (*base, "ports", protocol), f"{protocol} has no port (add at least one)"
             )
-        if ports and not any(p.is_ssl for p in ports):
-            yield smap.problem(
-                (*base, "ports", protocol),
-                f"{protocol} has no port with SSL (add its implicit-TLS port)",
-            )
         for index, entry in enumerate(ports):
             loc = (*base, "ports", protocol, index, "port")
-            if entry.port in owner and owner[entry.port] != protocol:
+            shared = {owner.get(entry.port), protocol} <= set(HTTPS_PROTOCOLS)
+            if entry.port in owner and owner[entry.port] != protocol and not shared:
                 yield smap.problem(
                     loc,
                     f"port {entry.port} is already given to {owner[entry.port]} "

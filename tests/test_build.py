@@ -108,8 +108,10 @@ def test_figures_are_drawn_with_the_data(built_site) -> None:
 def test_one_change_in_the_data_reaches_every_page_of_every_language(project: Path) -> None:
     settings = project / "data/settings.yml"
     text = settings.read_text()
-    assert text.count("{port: 993, security: ssl}") == 1
-    settings.write_text(text.replace("{port: 993, security: ssl}", "{port: 9993, security: ssl}"))
+    mx_plan = text.index("  mx-plan:")
+    first = text.index("{port: 993, security: ssl}")
+    assert mx_plan < first < text.index("\n  email-pro:")
+    settings.write_text(text.replace("{port: 993, security: ssl}", "{port: 9993, security: ssl}", 1))
     result = run_guidekit("--root", str(project), "build", "--quiet")
     assert result.returncode == 0, result.stderr
     site = project / "site"

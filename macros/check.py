@@ -1,0 +1,244 @@
+"""``guidekit check``: which files, in which language, about which offer; then the rules.
+
+Two ways in. Legacy Markdown (a PATH) is read as written. The project's own
+pages are rendered through the macros first, so the check sees what readers
+see, and findings are mapped back to the line of the source file; their
+typed values are also reported as ``hardcoded-value`` warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .claims import analyse, extract
+from .document import Document, parse
+from .findings import Finding
+from .links import check_links
+from .pagerender import render_markdown
+from .project import Project, ProjectData
+from .render import Context
+from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
+from .templates import FRONT_MATTER
+from .vocabulary import Vocabulary
+
+LOCALE_SUFFIX = re.compile(r"\.([a-z]{2})(?:[-_][a-z]{2,4})?\.md$", re.I)
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
+
+
+@dataclass
+class Checker:
+    """One check run: the data, the vocabularies, and what it found."""
+
+    settings_data: ProjectData
+    vocabularies: dict[str, Vocabulary]
+    offer_override: str | None = None
+    language: str | None = None  # forced language of legacy pages (else guessed)
+    files_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def settings(self):
+        return self.settings_data.settings
+
+    # -- language and offer ---------------------------------------------------------------
+
+    def vocabulary(self, lang: str | None, text: str) -> Vocabulary:
+        if lang in self.vocabularies:
+            return self.vocabularies[lang]
+        return self.vocabularies.get(guess_language(text, self.vocabularies), self.merged)
+
+    @property
+    def merged(self) -> Vocabulary:
+        vocabs = list(self.vocabularies.values())
+        merged = vocabs[0]
+        for other in vocabs[1:]:
+            merged = merged.merged(other)
+        return merged
+
+    def offer_for(self, meta: dict, doc: Document, vocab: Vocabulary) -> str:
+        named = meta.get("offer")
+        if isinstance(named, str) and named in self.settings.offers:
+            return named
+        ctx = analyse(doc, vocab)
+        votes = Counter(
+            offer
+            for unit in doc.units
+            for _, _, host, _ in ctx.of(unit).hosts
+            if (offer := offer_of_host(self.settings, host))
+        )
+        if votes:
+            return votes.most_common(1)[0][0]
+        if self.offer_override:
+            return self.offer_override
+        title = _squash(str(meta.get("title", "")))
+        for key, offer in self.settings.offers.items():
+            if title and any(_squash(n) in title for n in (offer.name, *offer.aliases)):
+                return key
+        return self.settings.default_offer
+
+    # -- legacy Markdown --------------------------------------------------------------------
+
+    def check_file(self, path: Path, shown: str) -> None:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        meta = front_matter(text)
+        lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)
+        vocab = self.vocabulary(str(lang) if lang else None, text)
+        doc = parse(text)
+        offer = self.offer_for(meta, doc, vocab)
+        self.files_checked += 1
+        self._claims(Page(shown, offer, self.settings), doc, vocab)
+        self.findings += check_links(shown, path, doc, anchors_of)
+
+    def _claims(self, page: Page, doc: Document, vocab: Vocabulary, lines=None) -> None:
+        ctx = analyse(doc, vocab)
+        for finding in apply_rules(page, extract(ctx), ctx):
+            self.findings.append(_moved(finding, lines) if lines else finding)
+
+    # -- the project's pages ------------------------------------------------------------------
+
+    def check_project_page(self, project: Project, path: Path, lang: str) -> None:
+        shown = project.display(path)
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        meta = front_matter(text)
+        match = FRONT_MATTER.match(text)
+        head = text[: match.end()] if match else ""
+        body = text[len(head) :]
+        offset = head.count("\n")
+        offer = str(meta.get("offer") or self.settings.default_offer)
+        page = Page(shown, offer, self.settings, macros=True)
+        labels = self.settings_data.labels[lang]
+        rendered = render_markdown(body, Context(self.settings, labels, offer, meta.get("region")))
+        lines = line_map(body, rendered, offset)
+        vocab = self.vocabulary(lang, rendered)
+        doc = parse(rendered)
+        self.files_checked += 1
+        self._claims(page, doc, vocab, lines)
+        for finding in check_links(shown, path, doc, anchors_of):
+            self.findings.append(_moved(finding, lines))
+        self._hardcoded(page, body, offset, vocab)
+
+    def _hardcoded(self, page: Page, body: str, offset: int, vocab: Vocabulary) -> None:
+        """Values typed into a macro-driven page, instead of the macro that renders them."""
+        masked = JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+        doc = parse(masked)
+        ctx = analyse(doc, vocab)
+        offer = page.offer
+        for claim in extract(ctx):
+            line = claim.line + offset
+            if claim.port is not None and not claim.host and owners(offer, claim.port):
+                protocol, entry = owners(offer, claim.port)[0]
+                fix = port_macro(protocol, entry)
+                found = f"port {claim.port}"
+            elif claim.host and host_roles(offer, claim.host):
+                protocol = sorted(host_roles(offer, claim.host))[0]
+                fix = f"{{{{ host('{protocol}') }}}}"
+                found = claim.host
+            else:
+                continue
+            self.findings.append(
+                Finding(
+                    page.path,
+                    line,
+                    _col(body, claim.line, claim.text),
+                    "hardcoded-value",
+                    "warning",
+                    f"{found} is typed into a macro-driven page: it will not follow the data "
+                    f"(use {fix})",
+                    fix,
+                    claim.text,
+                )
+            )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _col(body: str, line: int, needle: str) -> int:
+    lines = body.split("\n")
+    if 0 < line <= len(lines):
+        found = lines[line - 1].lower().find(needle.lower())
+        if found >= 0:
+            return found + 1
+    return 1
+
+
+def _moved(finding: Finding, lines: list[int]) -> Finding:
+    line = lines[min(finding.line, len(lines)) - 1] if lines else finding.line
+    return Finding(
+        finding.path,
+        line,
+        finding.column,
+        finding.rule,
+        finding.severity,
+        finding.message,
+        finding.expected,
+        finding.found,
+    )
+
+
+def line_map(source: str, rendered: str, offset: int) -> list[int]:
+    """For each rendered line, the line of the source file it came from.
+
+    Lines a macro did not touch map one to one; the lines a macro produced map
+    to the line of the macro call.
+    """
+    src = source.split("\n")
+    out = rendered.split("\n")
+    result = [0] * len(out)
+    matcher = difflib.SequenceMatcher(a=src, b=out, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        for index in range(b0, b1):
+            if tag == "equal":
+                result[index] = a0 + (index - b0) + 1 + offset
+            else:
+                result[index] = min(a0 + (index - b0), max(a1 - 1, a0)) + 1 + offset
+    return result
+
+
+def front_matter(text: str) -> dict:
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def language_from_path(path: Path) -> str | None:
+    match = LOCALE_SUFFIX.search(path.name)
+    if match:
+        return match.group(1).lower()
+    return None
+
+
+def guess_language(text: str, vocabularies: dict[str, Vocabulary]) -> str | None:
+    """The language whose own words (not shared acronyms) occur most in ``text``."""
+    scores = {}
+    for lang, vocab in vocabularies.items():
+        hits = vocab.scan(text)
+        scores[lang] = sum(1 for h in hits if h.kind not in ("protocol", "security"))
+    best = max(scores.values(), default=0)
+    winners = [lang for lang, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+@cache
+def _anchors_cached(path: Path, mtime: float) -> frozenset[str]:
+    return frozenset(parse(path.read_text(encoding="utf-8-sig")).anchors)
+
+
+def anchors_of(path: Path) -> set[str] | None:
+    try:
+        return set(_anchors_cached(path, path.stat().st_mtime))
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,397 @@
+"""A Markdown page as the checker reads it: units of text with their context.
+
+markdown-it-py gives block tokens with source lines; this module turns them
+into ``Unit``s — a heading, a sentence, a list item (and each ``<br>`` line
+inside it), a table cell, a code block — each knowing its headings, its
+parent items, its list siblings, or its row and column headers. Legacy pages
+are messy (CRLF, ``>>`` quotes, ``<br>`` lists in cells, HTML tables,
+``{.external}`` attributes); all of it is read here so the rules never see
+Markdown syntax.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+BR = "\u2028"  # stands for <br>: a line break inside one block
+ATTR_LIST = re.compile(r"\{\s*[.#:][^{}\n]*\}")
+HEADING_ID = re.compile(r"\{\s*#([\w:.-]+)[^{}]*\}\s*$")
+ANCHOR_HTML = re.compile(
+    r"""<a\s[^>]*\bname\s*=\s*["']([^"']+)["']|\bid\s*=\s*["']([^"']+)["']""", re.I
+)
+BR_HTML = re.compile(r"<br\s*/?>", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\s*_]+(?=[\"«“(*_]*[A-ZÀ-ÖØ-Þ0-9])")
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    line: int
+    ids: list[str]
+
+
+@dataclass
+class Link:
+    href: str
+    line: int
+    text: str
+    image: bool = False
+
+
+@dataclass(eq=False)
+class Unit:
+    """A piece of text that can state a setting, with where it sits."""
+
+    kind: str  # heading | sentence | item | cell | code
+    text: str
+    breaks: list[tuple[int, int]]  # (offset, line) from which each line starts
+    headings: list[Heading] = field(default_factory=list)
+    parent: Unit | None = None
+    group: int | None = None  # units of one list share a group
+    row: list[Unit] | None = None  # the table row holding this cell
+    column_header: Unit | None = None
+    row_header: Unit | None = None
+    table: int | None = None
+
+    @property
+    def line(self) -> int:
+        return self.breaks[0][1]
+
+    def line_at(self, offset: int) -> int:
+        starts = [b[0] for b in self.breaks]
+        return self.breaks[max(bisect.bisect_right(starts, offset) - 1, 0)][1]
+
+
+@dataclass
+class Document:
+    units: list[Unit]
+    headings: list[Heading]
+    links: list[Link]
+    anchors: set[str]
+    lines: list[str]
+
+    def column(self, line: int, needle: str) -> int:
+        """1-based column of ``needle`` on ``line`` (1 when it cannot be found)."""
+        if not 0 < line <= len(self.lines) or not needle:
+            return 1
+        found = self.lines[line - 1].lower().find(needle.lower())
+        return found + 1 if found >= 0 else 1
+
+
+def slugs(text: str) -> set[str]:
+    """The ids common Markdown engines give a heading (Python-Markdown, GitHub, legacy)."""
+    plain = re.sub(r"<[^>]+>", "", text).strip()
+    ascii_ = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
+    out = set()
+    for base in (ascii_.lower(), plain.lower()):
+        words = re.sub(r"[^\w\s-]", "", base).strip()
+        out.add(re.sub(r"[-\s]+", "-", words))
+        out.add(re.sub(r"\s", "-", words))
+        out.add(re.sub(r"[-\s]+", "_", words))
+    out.discard("")
+    return out
+
+
+class _Text:
+    """Accumulates inline text with the line each part came from."""
+
+    def __init__(self, line: int) -> None:
+        self.parts: list[str] = []
+        self.breaks: list[tuple[int, int]] = [(0, line)]
+        self.size = 0
+        self.line = line
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+
+    def newline(self) -> None:
+        self.add("\n")
+        self.line += 1
+        self.breaks.append((self.size, self.line))
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
+def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> _Text:
+    out = _Text(line)
+    skip = 0
+    for child in token.children or []:
+        kind = child.type
+        if kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+            links.append(Link(href, out.line, ""))
+            if child.markup == "autolink" or child.info == "auto":
+                skip += 1
+        elif kind == "link_close":
+            skip = max(skip - 1, 0)
+        elif kind == "image":
+            links.append(Link(str(child.attrs.get("src", "")), out.line, child.content, True))
+        elif kind in ("softbreak", "hardbreak"):
+            out.newline()
+        elif kind == "html_inline":
+            for match in ANCHOR_HTML.finditer(child.content):
+                anchors.add(match.group(1) or match.group(2))
+            if BR_HTML.fullmatch(child.content.strip()):
+                out.add(BR)
+        elif kind in ("text", "code_inline") and not skip:
+            content = child.content
+            for piece_index, piece in enumerate(BR_HTML.split(content)):
+                if piece_index:
+                    out.add(BR)
+                out.add(ATTR_LIST.sub(lambda m: " " * len(m.group(0)), piece))
+    return out
+
+
+def _split(text: _Text, pattern: re.Pattern[str]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Cut a text into pieces at ``pattern``, each with its own line breaks."""
+    value = text.value()
+    pieces = []
+    start = 0
+    bounds = [(m.start(), m.end()) for m in pattern.finditer(value)] + [(len(value), len(value))]
+    for cut, after in bounds:
+        piece = value[start:cut]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            offset = start + lead
+            breaks = [(0, _line_of(text.breaks, offset))]
+            breaks += [(o - offset, ln) for o, ln in text.breaks if offset < o < cut]
+            pieces.append((piece.strip(), breaks))
+        start = after
+    return pieces
+
+
+def _line_of(breaks: list[tuple[int, int]], offset: int) -> int:
+    starts = [b[0] for b in breaks]
+    return breaks[max(bisect.bisect_right(starts, offset) - 1, 0)][1]
+
+
+class _TableHTML(HTMLParser):
+    """Rows of cells of an HTML ``<table>``, with the line of each cell."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, int, bool]]] = []
+        self.cell: list[str] | None = None
+        self.cell_line = 0
+        self.header = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell, self.cell_line, self.header = [], self.getpos()[0], tag == "th"
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(BR)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.rows:
+            self.rows[-1].append(("".join(self.cell).strip(), self.cell_line, self.header))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def parse(text: str) -> Document:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = md.parse(text)
+    builder = _Builder(text.split("\n"))
+    builder.walk(tokens)
+    return builder.document()
+
+
+class _Builder:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.units: list[Unit] = []
+        self.headings: list[Heading] = []
+        self.chain: list[Heading] = []
+        self.links: list[Link] = []
+        self.anchors: set[str] = set()
+        self.items: list[Unit | None] = []  # open list items (None until their text is read)
+        self.groups: list[int] = []
+        self.group_count = 0
+        self.table_count = 0
+        self.table: list[list[tuple[_Text, bool]]] | None = None
+
+    def document(self) -> Document:
+        for heading in self.headings:
+            self.anchors.update(heading.ids)
+        return Document(self.units, self.headings, self.links, self.anchors, self.lines)
+
+    def _add(self, kind: str, text: str, breaks: list[tuple[int, int]], **context) -> Unit:
+        unit = Unit(kind, text, breaks, list(self.chain), **context)
+        self.units.append(unit)
+        return unit
+
+    def walk(self, tokens: list[Token]) -> None:
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            line = token.map[0] + 1 if token.map else 0
+            if kind == "heading_open":
+                self._heading(int(token.tag[1]), tokens[index + 1], line)
+                index += 2
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                self.group_count += 1
+                self.groups.append(self.group_count)
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.groups.pop()
+            elif kind == "list_item_open":
+                self.items.append(None)
+            elif kind == "list_item_close":
+                self.items.pop()
+            elif kind == "table_open":
+                self.table = []
+            elif kind == "tr_open" and self.table is not None:
+                self.table.append([])
+            elif kind in ("th_open", "td_open") and self.table is not None:
+                inline = tokens[index + 1]
+                cell_line = self._row_line(tokens, index)
+                self.table[-1].append(
+                    (_inline(inline, cell_line, self.links, self.anchors), kind == "th_open")
+                )
+                index += 2
+            elif kind == "table_close" and self.table is not None:
+                self._table([[(t.value(), t.breaks, h) for t, h in row] for row in self.table])
+                self.table = None
+            elif kind == "inline" and self.table is None:
+                self._block_text(token, line or self._last_line())
+            elif kind in ("fence", "code_block"):
+                first = line + (1 if kind == "fence" else 0)
+                self._add("code", token.content, [(0, first), *_code_breaks(token.content, first)])
+            elif kind == "html_block":
+                self._html(token.content, line)
+            index += 1
+
+    def _last_line(self) -> int:
+        return self.units[-1].line if self.units else 1
+
+    def _row_line(self, tokens: list[Token], index: int) -> int:
+        for back in range(index, -1, -1):
+            if tokens[back].type == "tr_open" and tokens[back].map:
+                return tokens[back].map[0] + 1
+        return 1
+
+    def _heading(self, level: int, inline: Token, line: int) -> None:
+        text = _inline(inline, line, self.links, self.anchors)
+        raw = inline.content
+        ids = []
+        explicit = HEADING_ID.search(raw)
+        if explicit:
+            ids.append(explicit.group(1))
+        for match in ANCHOR_HTML.finditer(raw):
+            ids.append(match.group(1) or match.group(2))
+        plain = ATTR_LIST.sub("", re.sub(r"<[^>]+>", "", raw)).strip()
+        plain = re.sub(r"[*_`]", "", plain)
+        ids += sorted(slugs(plain))
+        heading = Heading(level, text.value().strip(), line, ids)
+        while self.chain and self.chain[-1].level >= level:
+            self.chain.pop()
+        self.headings.append(heading)
+        self._add("heading", heading.text, text.breaks)
+        self.chain.append(heading)
+
+    def _block_text(self, token: Token, line: int) -> None:
+        text = _inline(token, line, self.links, self.anchors)
+        if self.items and self.items[-1] is None:
+            self._item(text)
+        elif self.items:
+            for piece, breaks in _split(text, SENTENCE_END):
+                self._add("sentence", piece, breaks, parent=self.items[-1], group=self.groups[-1])
+        else:
+            for sentence, breaks in _split(text, SENTENCE_END):
+                self._add("sentence", sentence, breaks)
+
+    def _item(self, text: _Text) -> None:
+        """A list item's own text; ``<br>`` lines become its children (see ``_br_units``)."""
+        parent = next((u for u in reversed(self.items[:-1]) if u is not None), None)
+        pieces = _split(text, re.compile(BR)) or [("", text.breaks)]
+        head_text, head_breaks = pieces[0]
+        head = self._add("item", head_text, head_breaks, parent=parent, group=self.groups[-1])
+        self.items[-1] = head
+        self._br_units(pieces[1:], head, kind="item")
+
+    def _br_units(self, pieces, head: Unit | None, kind: str, **context) -> list[Unit]:
+        """Lines of one block separated by ``<br>``: a ``- `` line is a child of the line
+        before it that is not one; any other line starts a new group."""
+        units = []
+        group = None
+        for piece, breaks in pieces:
+            is_child = piece.startswith(("-", "\\-", "•"))
+            if not is_child or group is None:
+                group = self._new_group()
+            parent = head if is_child else None
+            unit = self._add(
+                kind, piece.lstrip("-\\• "), breaks, parent=parent, group=group, **context
+            )
+            if not is_child:
+                head = unit
+            units.append(unit)
+        return units
+
+    def _new_group(self) -> int:
+        self.group_count += 1
+        return self.group_count
+
+    def _table(self, rows: list[list[tuple[str, list[tuple[int, int]], bool]]]) -> None:
+        self.table_count += 1
+        if not rows:
+            return
+        header = [self._add("cell", t, b, table=self.table_count) for t, b, _ in rows[0]]
+        for row in rows[1:]:
+            cells: list[Unit] = []
+            for column, (value, breaks, _) in enumerate(row):
+                header_cell = header[column] if column < len(header) else None
+                pieces = _split(_text_from(value, breaks), re.compile(BR)) or [(value, breaks)]
+                cells += self._br_units(
+                    pieces, None, kind="cell", table=self.table_count, column_header=header_cell
+                )
+            first = cells[0] if cells else None
+            for cell in cells:
+                cell.row = cells
+                cell.row_header = first if cell is not first else None
+
+    def _html(self, content: str, line: int) -> None:
+        for match in ANCHOR_HTML.finditer(content):
+            self.anchors.add(match.group(1) or match.group(2))
+        if "<table" not in content.lower():
+            return
+        parser = _TableHTML()
+        parser.feed(content)
+        rows = [
+            [(text, [(0, line + cell_line - 1)], is_header) for text, cell_line, is_header in row]
+            for row in parser.rows
+            if row
+        ]
+        self._table(rows)
+
+
+def _text_from(value: str, breaks: list[tuple[int, int]]) -> _Text:
+    text = _Text(breaks[0][1])
+    text.parts = [value]
+    text.size = len(value)
+    text.breaks = list(breaks)
+    return text
+
+
+def _code_breaks(content: str, first: int) -> list[tuple[int, int]]:
+    out = []
+    offset = 0
+    for number, line in enumerate(content.split("\n")[:-1], start=1):
+        offset += len(line) + 1
+        out.append((offset, first + number))
+    return out

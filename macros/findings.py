@@ -1,0 +1,35 @@
+"""A finding: one thing wrong on one line, with what the page says and what is true."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+RULES = {
+    "protocol-port": "a port stated for a protocol that the data gives to another protocol",
+    "security-port": "a security mode stated for a port that has another one",
+    "value-mismatch": "a host or port the data does not offer for that role",
+    "contradiction": "two statements of one page that cannot both hold",
+    "hardcoded-value": "a literal value in a macro-driven page of the project",
+    "broken-anchor": "a link to a heading id that does not exist",
+    "broken-link": "a link to a page or file that does not exist",
+    "missing-image": "an image that does not exist",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str  # error | warning
+    message: str
+    expected: str
+    found: str
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule)

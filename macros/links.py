@@ -1,0 +1,98 @@
+"""Links, anchors and images of one Markdown page.
+
+In-page anchors are checked against every id the page defines (explicit
+``{#id}``, ``<a name>``, and the slugs common engines give headings); links
+to other Markdown files against that file and its ids; images against the
+file system. External links are never fetched here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+from .document import Document, Link
+from .findings import Finding
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def check_links(
+    path: str,
+    source: Path | None,
+    doc: Document,
+    anchors_of: Callable[[Path], set[str] | None],
+) -> Iterator[Finding]:
+    """Findings for ``doc``'s links; ``source`` is the file on disk (None: nothing to resolve)."""
+    for link in doc.links:
+        href = link.href.strip()
+        if not href or EXTERNAL.match(href) or href.startswith("/"):
+            continue
+        target, _, fragment = href.partition("#")
+        target = unquote(target)
+        if target in ("", ".", "./"):
+            if fragment and unquote(fragment) not in doc.anchors:
+                yield _broken_anchor(path, doc, link, fragment, "this page")
+            continue
+        if source is None:
+            continue
+        resolved = (source.parent / target).resolve()
+        if link.image:
+            yield from _image(path, doc, link, resolved)
+            continue
+        if resolved.is_dir():
+            resolved = resolved / "index.md"
+        if not resolved.exists():
+            yield Finding(
+                path,
+                link.line,
+                doc.column(link.line, target),
+                "broken-link",
+                "error",
+                f"the link to {target!r} points to no file (fix the path, relative to this page)",
+                "an existing file",
+                target,
+            )
+            continue
+        if fragment and resolved.suffix == ".md":
+            ids = anchors_of(resolved)
+            if ids is not None and unquote(fragment) not in ids:
+                yield _broken_anchor(path, doc, link, fragment, target)
+
+
+def _broken_anchor(path: str, doc: Document, link: Link, fragment: str, where: str) -> Finding:
+    return Finding(
+        path,
+        link.line,
+        doc.column(link.line, "#" + fragment),
+        "broken-anchor",
+        "error",
+        f"#{fragment} is not a heading id of {where} (link to an existing heading id, or give "
+        "the heading an explicit id such as {#" + fragment + "})",
+        "an id of a heading",
+        "#" + fragment,
+    )
+
+
+def _image(path: str, doc: Document, link: Link, resolved: Path) -> Iterator[Finding]:
+    if resolved.exists():
+        return
+    folder_missing = not resolved.parent.exists()
+    yield Finding(
+        path,
+        link.line,
+        doc.column(link.line, link.href),
+        "missing-image",
+        "warning" if folder_missing else "error",
+        f"the image {link.href!r} does not exist"
+        + (
+            f" and neither does its folder {resolved.parent.name}/ (was the tree copied without "
+            "its images?)"
+            if folder_missing
+            else " (add the file or fix the path)"
+        ),
+        "an existing image",
+        link.href,
+    )

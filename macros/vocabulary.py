@@ -1,0 +1,121 @@
+"""The words the checker understands, per language, loaded from ``data/vocabulary/``.
+
+A new language is a data file, not code: each file lists the protocol names,
+the words for incoming and outgoing, for each security mode, for obligation
+and for condition. ``Vocabulary.scan`` finds them in a text, longest phrase
+first, on whole words only ("SSL" does not match inside "ssl0.ovh.net").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .sourcemap import DataError, Problem, load_yaml
+
+CATEGORIES = {
+    "protocols": ("imap", "pop3", "smtp", "activesync", "ews"),
+    "directions": ("incoming", "outgoing"),
+    "security": ("ssl", "starttls", "off", "either"),
+    "answers": ("affirmative", "negative"),
+}
+FLAT = ("port_words", "server_words", "obligation", "conditional")
+OPTIONAL_FLAT = ("security_words",)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One vocabulary hit: where, which category (``protocol``…) and which value."""
+
+    start: int
+    end: int
+    kind: str
+    value: str
+    text: str
+
+
+@dataclass
+class Vocabulary:
+    """The terms of one language (or several merged), compiled into one pattern."""
+
+    languages: tuple[str, ...]
+    terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower phrase → kind, value
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        phrases = sorted(self.terms, key=len, reverse=True)
+        body = "|".join(_phrase_regex(p) for p in phrases)
+        # A hyphen may follow ("SMTP-Server"); a dot only at a sentence end ("…SSL.").
+        return re.compile(rf"(?<![\w/.-])(?:{body})(?![\w/]|\.\w)", re.IGNORECASE)
+
+    def scan(self, text: str) -> list[Word]:
+        hits = []
+        for match in self.pattern.finditer(text):
+            key = _normalise(match.group(0))
+            kind, value = self.terms[key]
+            hits.append(Word(match.start(), match.end(), kind, value, match.group(0)))
+        return hits
+
+    def merged(self, other: Vocabulary) -> Vocabulary:
+        terms = dict(other.terms)
+        terms.update(self.terms)
+        return Vocabulary(self.languages + other.languages, terms)
+
+
+def _normalise(phrase: str) -> str:
+    return re.sub(r"\s+", " ", phrase.replace("’", "'")).strip().lower()
+
+
+def _phrase_regex(phrase: str) -> str:
+    parts = [re.escape(p).replace("'", "['’]") for p in phrase.split(" ")]
+    return r"\s+".join(parts)
+
+
+KIND = {"protocols": "protocol", "directions": "direction", "security": "security"}
+KIND |= {"answers": "answer"}
+
+
+def load_vocabulary(folder: Path) -> dict[str, Vocabulary]:
+    """Every ``<lang>.yml`` in ``folder``; every problem of every file in one DataError."""
+    result: dict[str, Vocabulary] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            data, smap = load_yaml(path, f"data/vocabulary/{path.name}")
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        if not isinstance(data, dict):
+            problems.append(smap.problem((), "expected a mapping (see en.yml)"))
+            continue
+        vocab = Vocabulary((path.stem,))
+        for section, values in CATEGORIES.items():
+            block = data.get(section)
+            if not isinstance(block, dict):
+                problems.append(
+                    smap.problem((section,), f"{section} is missing (copy it from en.yml)")
+                )
+                continue
+            for value in values:
+                words = block.get(value)
+                if not isinstance(words, list):
+                    problems.append(
+                        smap.problem((section, value), "expected a list of words (may be empty)")
+                    )
+                    continue
+                for word in words:
+                    vocab.terms.setdefault(_normalise(str(word)), (KIND[section], value))
+        for section in FLAT + OPTIONAL_FLAT:
+            words = data.get(section, [] if section in OPTIONAL_FLAT else None)
+            if not isinstance(words, list):
+                problems.append(smap.problem((section,), "expected a list of words (may be empty)"))
+                continue
+            kind = section.removesuffix("s") if section.endswith("_words") else section
+            for word in words:
+                vocab.terms.setdefault(_normalise(str(word)), (kind, section))
+        result[path.stem] = vocab
+    if problems:
+        raise DataError(problems)
+    return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +20,8 @@ import yaml
 from .claims import analyse, extract
 from .document import Document, parse
 from .findings import Finding
-from .links import check_links
+from .htmldoc import parse_html
+from .links import check_links, check_site_links
 from .pagerender import render_markdown
 from .project import Project, ProjectData
 from .render import Context
@@ -124,6 +125,30 @@ class Checker:
             self.findings.append(_moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
 
+    # -- the built site ------------------------------------------------------------------------
+
+    def check_site(self, project: Project, site: Path, languages: list[str], default: str) -> None:
+        """Every page of the built site, held to the same rules; findings point at the source."""
+        for html in sorted(site.rglob("*.html")):
+            relative = html.relative_to(site)
+            if relative.parts[0] in ("assets", "search") or html.name == "404.html":
+                continue
+            lang = relative.parts[0] if relative.parts[0] in languages else default
+            parts = relative.parts[1:] if lang != default else relative.parts
+            source = project.root / "docs" / lang / _source_name(parts)
+            shown = project.display(source if source.exists() else html)
+            text = source.read_text(encoding="utf-8") if source.exists() else ""
+            meta = front_matter(text)
+            doc = parse_html(html.read_text(encoding="utf-8"))
+            offer = str(meta.get("offer") or self.settings.default_offer)
+            page = Page(shown, offer, self.settings, macros=source.exists())
+            self.files_checked += 1
+            ctx = analyse(doc, self.vocabulary(lang, ""))
+            found = list(apply_rules(page, extract(ctx), ctx))
+            found += check_site_links(shown, html, site, doc)
+            for finding in found:
+                self.findings.append(_relocated(finding, text, html, project))
+
     def _hardcoded(self, page: Page, body: str, offset: int, vocab: Vocabulary) -> None:
         """Values typed into a macro-driven page, instead of the macro that renders them."""
         masked = JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
@@ -157,6 +182,29 @@ class Checker:
             )
 
 
+def _source_name(parts: tuple[str, ...]) -> str:
+    """``settings/index.html`` → ``settings.md``; ``index.html`` → ``index.md``."""
+    if parts and parts[-1] == "index.html":
+        parts = parts[:-1]
+    elif parts:
+        parts = (*parts[:-1], parts[-1].removesuffix(".html"))
+    return "/".join(parts) + ".md" if parts else "index.md"
+
+
+def _relocated(finding: Finding, source: str, html: Path, project: Project) -> Finding:
+    """A finding on the built HTML, moved to the line of the source that typed the value."""
+    needle = finding.needle or finding.found
+    pattern = re.compile(rf"(?<![\w.]){re.escape(needle)}(?![\w])", re.I) if needle else None
+    line, column = 1, 1
+    for number, text in enumerate(source.split("\n"), start=1):
+        match = pattern.search(text) if pattern else None
+        if match:
+            line, column = number, match.start() + 1
+            break
+    where = f" [built page {project.display(html)}, line {finding.line}]"
+    return replace(finding, line=line, column=column, message=finding.message + where)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -171,17 +219,17 @@ def _col(body: str, line: int, needle: str) -> int:
 
 
 def _moved(finding: Finding, lines: list[int]) -> Finding:
-    line = lines[min(finding.line, len(lines)) - 1] if lines else finding.line
-    return Finding(
-        finding.path,
-        line,
-        finding.column,
-        finding.rule,
-        finding.severity,
-        finding.message,
-        finding.expected,
-        finding.found,
+    """A finding on rendered Markdown, moved to the line of the page's source."""
+    if not lines:
+        return finding
+
+    def source_line(rendered: int) -> int:
+        return lines[min(rendered, len(lines)) - 1]
+
+    message = re.sub(
+        r"\bline (\d+)", lambda m: f"line {source_line(int(m.group(1)))}", finding.message
     )
+    return replace(finding, line=source_line(finding.line), message=message)
 
 
 def line_map(source: str, rendered: str, offset: int) -> list[int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .build import build_site
 from .check import Checker
-from .project import Project, load_project
+from .project import Project, load_project, site_languages
 from .report import FORMATS
 from .settings import Settings
 from .sourcemap import DataError
@@ -96,11 +96,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     checker = Checker(data, vocabularies, args.offer, args.lang)
     try:
+        if args.site is not None:
+            site = Path(args.site) if args.site else args.root / "site"
+            if not (site / "index.html").is_file():
+                raise UsageError(f"{args.site}: not a built site (run `make site` first)")
+            languages, default = site_languages(args.root)
+            checker.check_site(project, site.resolve(), languages, default)
         if args.paths:
             for arg in args.paths:
                 for path, shown in markdown_files(arg):
                     checker.check_file(path, shown)
-        else:
+        elif args.site is None:
             for lang_dir in sorted((args.root / "docs").iterdir()):
                 if lang_dir.is_dir():
                     for page in sorted(lang_dir.rglob("*.md")):
@@ -144,6 +150,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--settings", help="settings file (default: data/settings.yml)")
     check.add_argument("--offer", help="offer of pages that name none and show no known host")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument(
+        "--site",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="check the built site instead (default DIR: site/): the rendered HTML of every "
+        "language, its links, ids and images",
+    )
     check.add_argument(
         "--lang", help="language of legacy pages (default: from the file name, else guessed)"
     )

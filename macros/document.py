@@ -100,7 +100,7 @@ def slugs(text: str) -> set[str]:
     return out
 
 
-class _Text:
+class TextRun:
     """Accumulates inline text with the line each part came from."""
 
     def __init__(self, line: int) -> None:
@@ -122,8 +122,8 @@ class _Text:
         return "".join(self.parts)
 
 
-def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> _Text:
-    out = _Text(line)
+def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> TextRun:
+    out = TextRun(line)
     skip = 0
     for child in token.children or []:
         kind = child.type
@@ -152,7 +152,7 @@ def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> _T
     return out
 
 
-def _split(text: _Text, pattern: re.Pattern[str]) -> list[tuple[str, list[tuple[int, int]]]]:
+def _split(text: TextRun, pattern: re.Pattern[str]) -> list[tuple[str, list[tuple[int, int]]]]:
     """Cut a text into pieces at ``pattern``, each with its own line breaks."""
     value = text.value()
     pieces = []
@@ -207,12 +207,12 @@ def parse(text: str) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     tokens = md.parse(text)
-    builder = _Builder(text.split("\n"))
+    builder = Builder(text.split("\n"))
     builder.walk(tokens)
     return builder.document()
 
 
-class _Builder:
+class Builder:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.units: list[Unit] = []
@@ -224,7 +224,7 @@ class _Builder:
         self.groups: list[int] = []
         self.group_count = 0
         self.table_count = 0
-        self.table: list[list[tuple[_Text, bool]]] | None = None
+        self.table: list[list[tuple[TextRun, bool]]] | None = None
 
     def document(self) -> Document:
         for heading in self.headings:
@@ -266,16 +266,19 @@ class _Builder:
                 )
                 index += 2
             elif kind == "table_close" and self.table is not None:
-                self._table([[(t.value(), t.breaks, h) for t, h in row] for row in self.table])
+                self.table_rows([[(t.value(), t.breaks, h) for t, h in row] for row in self.table])
                 self.table = None
             elif kind == "inline" and self.table is None:
                 self._block_text(token, line or self._last_line())
             elif kind in ("fence", "code_block"):
                 first = line + (1 if kind == "fence" else 0)
-                self._add("code", token.content, [(0, first), *_code_breaks(token.content, first)])
+                self.code_block(token.content, first)
             elif kind == "html_block":
                 self._html(token.content, line)
             index += 1
+
+    def code_block(self, content: str, first: int) -> None:
+        self._add("code", content, [(0, first), *_code_breaks(content, first)])
 
     def _last_line(self) -> int:
         return self.units[-1].line if self.units else 1
@@ -297,8 +300,10 @@ class _Builder:
             ids.append(match.group(1) or match.group(2))
         plain = ATTR_LIST.sub("", re.sub(r"<[^>]+>", "", raw)).strip()
         plain = re.sub(r"[*_`]", "", plain)
-        ids += sorted(slugs(plain))
-        heading = Heading(level, text.value().strip(), line, ids)
+        self.heading(level, text, [*ids, *sorted(slugs(plain))])
+
+    def heading(self, level: int, text: TextRun, ids: list[str]) -> None:
+        heading = Heading(level, text.value().strip(), text.breaks[0][1], ids)
         while self.chain and self.chain[-1].level >= level:
             self.chain.pop()
         self.headings.append(heading)
@@ -306,9 +311,12 @@ class _Builder:
         self.chain.append(heading)
 
     def _block_text(self, token: Token, line: int) -> None:
-        text = _inline(token, line, self.links, self.anchors)
+        self.block_text(_inline(token, line, self.links, self.anchors))
+
+    def block_text(self, text: TextRun) -> None:
+        """A paragraph: a list item's own text, or sentences."""
         if self.items and self.items[-1] is None:
-            self._item(text)
+            self.item(text)
         elif self.items:
             for piece, breaks in _split(text, SENTENCE_END):
                 self._add("sentence", piece, breaks, parent=self.items[-1], group=self.groups[-1])
@@ -316,7 +324,7 @@ class _Builder:
             for sentence, breaks in _split(text, SENTENCE_END):
                 self._add("sentence", sentence, breaks)
 
-    def _item(self, text: _Text) -> None:
+    def item(self, text: TextRun) -> None:
         """A list item's own text; ``<br>`` lines become its children (see ``_br_units``)."""
         parent = next((u for u in reversed(self.items[:-1]) if u is not None), None)
         pieces = _split(text, re.compile(BR)) or [("", text.breaks)]
@@ -333,7 +341,7 @@ class _Builder:
         for piece, breaks in pieces:
             is_child = piece.startswith(("-", "\\-", "•"))
             if not is_child or group is None:
-                group = self._new_group()
+                group = self.new_group()
             parent = head if is_child else None
             unit = self._add(
                 kind, piece.lstrip("-\\• "), breaks, parent=parent, group=group, **context
@@ -343,11 +351,11 @@ class _Builder:
             units.append(unit)
         return units
 
-    def _new_group(self) -> int:
+    def new_group(self) -> int:
         self.group_count += 1
         return self.group_count
 
-    def _table(self, rows: list[list[tuple[str, list[tuple[int, int]], bool]]]) -> None:
+    def table_rows(self, rows: list[list[tuple[str, list[tuple[int, int]], bool]]]) -> None:
         self.table_count += 1
         if not rows:
             return
@@ -377,11 +385,11 @@ class _Builder:
             for row in parser.rows
             if row
         ]
-        self._table(rows)
+        self.table_rows(rows)
 
 
-def _text_from(value: str, breaks: list[tuple[int, int]]) -> _Text:
-    text = _Text(breaks[0][1])
+def _text_from(value: str, breaks: list[tuple[int, int]]) -> TextRun:
+    text = TextRun(breaks[0][1])
     text.parts = [value]
     text.size = len(value)
     text.breaks = list(breaks)

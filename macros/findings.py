@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 
 RULES = {
     "protocol-port": "a port stated for a protocol that the data gives to another protocol",
@@ -26,9 +26,10 @@ class Finding:
     message: str
     expected: str
     found: str
+    needle: str = field(default="", compare=False, repr=False)  # the text as the page wrote it
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "needle"}
 
     @property
     def sort_key(self) -> tuple:

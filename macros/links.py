@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from .document import Document, Link
 from .findings import Finding
+from .htmldoc import parse_html
 
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
@@ -96,3 +97,41 @@ def _image(path: str, doc: Document, link: Link, resolved: Path) -> Iterator[Fin
         "an existing image",
         link.href,
     )
+
+
+def check_site_links(path: str, html: Path, site: Path, doc: Document) -> Iterator[Finding]:
+    """Links of one built page: every page, id and image it points to exists in the site."""
+    for link in doc.links:
+        href = link.href.strip()
+        if not href or EXTERNAL.match(href):
+            continue
+        target, _, fragment = href.partition("#")
+        target = unquote(target)
+        if target.startswith("/"):
+            resolved = site / target.lstrip("/")
+        else:
+            resolved = (html.parent / target).resolve() if target else html
+        if resolved.is_dir():
+            resolved = resolved / "index.html"
+        rule = "missing-image" if link.image else "broken-link"
+        if not resolved.exists():
+            yield Finding(
+                path,
+                link.line,
+                1,
+                rule,
+                "error",
+                f"the built page links to {href!r}, which is not in the site (fix the link or "
+                "the file name in the source page)",
+                "an existing page or file",
+                target or href,
+            )
+            continue
+        if fragment and resolved.suffix == ".html":
+            ids = doc.anchors if resolved == html else _site_anchors(resolved)
+            if unquote(fragment) not in ids:
+                yield _broken_anchor(path, doc, link, fragment, target or "this page")
+
+
+def _site_anchors(html: Path) -> set[str]:
+    return parse_html(html.read_text(encoding="utf-8")).anchors

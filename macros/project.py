@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from .labels import Labels, load_labels
 from .settings import Settings, load_settings
 from .sourcemap import DataError
@@ -30,6 +32,18 @@ class Project:
             return str(path.resolve().relative_to(self.root.resolve()))
         except ValueError:
             return str(path)
+
+
+def site_languages(root: Path) -> tuple[list[str], str]:
+    """The languages the site is built in and the default one, as mkdocs.yml declares them."""
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            languages = plugin["i18n"].get("languages", [])
+            locales = [str(lang["locale"]) for lang in languages]
+            default = next((str(x["locale"]) for x in languages if x.get("default")), None)
+            return locales, default or (locales[0] if locales else DEFAULT_LANGUAGE)
+    return [DEFAULT_LANGUAGE], DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ class Rules:
             line = claim_or_line
         column = self.ctx.doc.column(line, needle)
         self.findings.append(
-            Finding(self.page.path, line, column, rule, "error", message, expected, found)
+            Finding(self.page.path, line, column, rule, "error", message, expected, found, needle)
         )
 
     def _fix_port(self, protocol: str, entry: Port | None = None) -> str:
@@ -206,14 +206,15 @@ class Rules:
 
     def _wrong_protocol(self, claim: Claim, about: str, owned, via_heading: bool = False) -> None:
         owner, entry = owned[0]
-        why = ""
+        reasons = []
         if claim.protocol_from == "sibling" and claim.protocol_line:
-            why = f" (the server type on line {claim.protocol_line})"
-        elif via_heading or claim.protocol_from == "heading":
-            why = " (the section heading)"
+            reasons.append(f"the server type on line {claim.protocol_line}")
+        elif via_heading:
+            reasons.append("the section heading")
         heading = claim.heading_protocol
-        if heading and heading != about and about in INCOMING:
-            why += f"; the section is about {NAMES[heading]}"
+        if heading and heading != about and about in INCOMING and not via_heading:
+            reasons.append(f"in a section about {NAMES[heading]}")
+        why = f" ({', '.join(reasons)})" if reasons else ""
         message = (
             f"port {claim.port} is given for {NAMES[about]}{why}, but the data gives "
             f"{claim.port} to {NAMES[owner]} ({SECURITY[entry.security]}); "

@@ -85,3 +85,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_guidekit("--root", str(root), "build", "--quiet")
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shared",
+        default=str(ROOT.parent / "shared"),
+        help="folder holding seed/ and corpus/ (legacy guides read, never copied); "
+        "the tests that need it are skipped, saying so, when it is absent",
+    )
+
+
+@pytest.fixture(scope="session")
+def shared(request: pytest.FixtureRequest) -> Path:
+    folder = Path(request.config.getoption("--shared"))
+    if not (folder / "seed").is_dir() or not (folder / "corpus").is_dir():
+        pytest.skip(f"{folder} not found: the seed and corpus audits were not run")
+    return folder

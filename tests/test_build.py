@@ -111,7 +111,9 @@ def test_one_change_in_the_data_reaches_every_page_of_every_language(project: Pa
     mx_plan = text.index("  mx-plan:")
     first = text.index("{port: 993, security: ssl}")
     assert mx_plan < first < text.index("\n  email-pro:")
-    settings.write_text(text.replace("{port: 993, security: ssl}", "{port: 9993, security: ssl}", 1))
+    settings.write_text(
+        text.replace("{port: 993, security: ssl}", "{port: 9993, security: ssl}", 1)
+    )
     result = run_guidekit("--root", str(project), "build", "--quiet")
     assert result.returncode == 0, result.stderr
     site = project / "site"
@@ -218,3 +220,27 @@ def test_a_label_missing_in_one_language_names_key_and_language(project: Path) -
     assert "label 'table.ssl_off' is missing in language 'en'" in result.stderr
     assert "data/labels/en.yml:" in result.stderr
     assert marker.read_text() == "the last good site"
+
+
+# --- the same checks over the built HTML ---------------------------------------------------
+
+
+def test_built_site_has_no_finding(built_site: Path) -> None:
+    result = run_guidekit("--root", str(built_site.parent), "check", "--site", str(built_site))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("6 file(s) checked: 0 error(s), 0 warning(s)")
+
+
+def test_a_value_typed_in_raw_html_is_caught_in_the_built_site(project: Path) -> None:
+    """The Markdown check skips raw HTML blocks; the built page does not."""
+    page = project / "docs/en/settings.md"
+    page.write_text(page.read_text() + '\n<div class="note">For IMAP use port 995.</div>\n')
+    line = len(page.read_text().splitlines())
+    assert run_guidekit("--root", str(project), "build", "--quiet").returncode == 0
+    assert run_guidekit("--root", str(project), "check").returncode == 0
+    result = run_guidekit("--root", str(project), "check", "--site", "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["path"], f["line"], f["rule"]) for f in findings] == [
+        ("docs/en/settings.md", line, "protocol-port")
+    ]

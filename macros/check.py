@@ -12,11 +12,12 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
 
+from .claims import Context as Analysis
 from .claims import analyse, extract
 from .document import Document, parse
 from .findings import Finding
@@ -55,7 +56,7 @@ class Checker:
             return self.vocabularies[lang]
         return self.vocabularies.get(guess_language(text, self.vocabularies), self.merged)
 
-    @property
+    @cached_property
     def merged(self) -> Vocabulary:
         vocabs = list(self.vocabularies.values())
         merged = vocabs[0]
@@ -63,14 +64,13 @@ class Checker:
             merged = merged.merged(other)
         return merged
 
-    def offer_for(self, meta: dict, doc: Document, vocab: Vocabulary) -> str:
+    def offer_for(self, meta: dict, ctx: Analysis) -> str:
         named = meta.get("offer")
         if isinstance(named, str) and named in self.settings.offers:
             return named
-        ctx = analyse(doc, vocab)
         votes = Counter(
             offer
-            for unit in doc.units
+            for unit in ctx.doc.units
             for _, _, host, _ in ctx.of(unit).hosts
             if (offer := offer_of_host(self.settings, host))
         )
@@ -91,14 +91,13 @@ class Checker:
         meta = front_matter(text)
         lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)
         vocab = self.vocabulary(str(lang) if lang else None, text)
-        doc = parse(text)
-        offer = self.offer_for(meta, doc, vocab)
+        ctx = analyse(parse(text), vocab)
+        offer = self.offer_for(meta, ctx)
         self.files_checked += 1
-        self._claims(Page(shown, offer, self.settings), doc, vocab)
-        self.findings += check_links(shown, path, doc, anchors_of)
+        self._claims(Page(shown, offer, self.settings), ctx)
+        self.findings += check_links(shown, path, ctx.doc, anchors_of)
 
-    def _claims(self, page: Page, doc: Document, vocab: Vocabulary, lines=None) -> None:
-        ctx = analyse(doc, vocab)
+    def _claims(self, page: Page, ctx: Analysis, lines=None) -> None:
         for finding in apply_rules(page, extract(ctx), ctx):
             self.findings.append(_moved(finding, lines) if lines else finding)
 
@@ -118,10 +117,10 @@ class Checker:
         rendered = render_markdown(body, Context(self.settings, labels, offer, meta.get("region")))
         lines = line_map(body, rendered, offset)
         vocab = self.vocabulary(lang, rendered)
-        doc = parse(rendered)
+        ctx = analyse(parse(rendered), vocab)
         self.files_checked += 1
-        self._claims(page, doc, vocab, lines)
-        for finding in check_links(shown, path, doc, anchors_of):
+        self._claims(page, ctx, lines)
+        for finding in check_links(shown, path, ctx.doc, anchors_of):
             self.findings.append(_moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
 
@@ -272,8 +271,9 @@ def language_from_path(path: Path) -> str | None:
 def guess_language(text: str, vocabularies: dict[str, Vocabulary]) -> str | None:
     """The language whose own words (not shared acronyms) occur most in ``text``."""
     scores = {}
+    sample = text[:4000]  # enough prose to tell languages apart, at a bounded cost
     for lang, vocab in vocabularies.items():
-        hits = vocab.scan(text)
+        hits = vocab.scan(sample)
         scores[lang] = sum(1 for h in hits if h.kind not in ("protocol", "security"))
     best = max(scores.values(), default=0)
     winners = [lang for lang, score in scores.items() if score == best]

@@ -94,11 +94,12 @@ class Scan:
 def scan(unit: Unit, vocab: Vocabulary) -> Scan:
     text = unit.text
     masked = list(text)
-    for match in URL.finditer(text):
-        masked[match.start() : match.end()] = " " * (match.end() - match.start())
+    if "://" in text or "www." in text or "@" in text:
+        for match in URL.finditer(text):
+            masked[match.start() : match.end()] = " " * (match.end() - match.start())
     visible = "".join(masked)
     hosts = []
-    for match in HOST.finditer(visible):
+    for match in HOST.finditer(visible) if "." in visible else ():
         name = match.group(1)
         if name.rsplit(".", 1)[-1].lower() in NOT_TLD:
             continue
@@ -108,8 +109,13 @@ def scan(unit: Unit, vocab: Vocabulary) -> Scan:
     visible = "".join(masked)
     if unit.kind == "code":
         return Scan([], hosts, [], [])
-    numbers = [(m.start(), m.end(), int(m.group(1))) for m in NUMBER.finditer(visible)]
-    clauses = [m.end() for m in CLAUSE.finditer(visible)]
+    has_digit = any(c.isdigit() for c in visible)
+    numbers = (
+        [(m.start(), m.end(), int(m.group(1))) for m in NUMBER.finditer(visible)]
+        if has_digit
+        else []
+    )
+    clauses = [m.end() for m in CLAUSE.finditer(visible)] if numbers or hosts else []
     return Scan(vocab.scan(visible), hosts, numbers, clauses)
 
 

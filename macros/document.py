@@ -145,6 +145,9 @@ def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> Te
                 out.add(BR)
         elif kind in ("text", "code_inline") and not skip:
             content = child.content
+            if "<" not in content and "{" not in content:
+                out.add(content)
+                continue
             for piece_index, piece in enumerate(BR_HTML.split(content)):
                 if piece_index:
                     out.add(BR)
@@ -203,10 +206,12 @@ class _TableHTML(HTMLParser):
             self.cell.append(data)
 
 
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
 def parse(text: str) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = md.parse(text)
+    tokens = _MARKDOWN.parse(text)
     builder = Builder(text.split("\n"))
     builder.walk(tokens)
     return builder.document()

@@ -45,8 +45,7 @@ class Vocabulary:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        phrases = sorted(self.terms, key=len, reverse=True)
-        body = "|".join(_phrase_regex(p) for p in phrases)
+        body = _trie_regex(self.terms)
         # A hyphen may follow ("SMTP-Server"); a dot only at a sentence end ("…SSL.").
         return re.compile(rf"(?<![\w/.-])(?:{body})(?![\w/]|\.\w)", re.IGNORECASE)
 
@@ -68,9 +67,36 @@ def _normalise(phrase: str) -> str:
     return re.sub(r"\s+", " ", phrase.replace("’", "'")).strip().lower()
 
 
-def _phrase_regex(phrase: str) -> str:
-    parts = [re.escape(p).replace("'", "['’]") for p in phrase.split(" ")]
-    return r"\s+".join(parts)
+def _trie_regex(phrases) -> str:
+    """One pattern for all phrases, sharing their prefixes.
+
+    A flat alternation of a few hundred phrases is tried phrase by phrase at
+    every position of every text; a trie is tried character by character.
+    Greedy optional tails keep the longest phrase first.
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [_char(c) + emit(node[c]) for c in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+def _char(char: str) -> str:
+    if char == " ":
+        return r"\s+"
+    if char == "'":
+        return "['’]"
+    return re.escape(char)
 
 
 KIND = {"protocols": "protocol", "directions": "direction", "security": "security"}

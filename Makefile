@@ -9,7 +9,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint format schema clean distclean lock
+.PHONY: site serve test check check-site audit bench lint format schema clean distclean lock
+
+# The legacy guides to audit and to benchmark against (read in place, never copied).
+SHARED ?= ../shared
+CORPUS ?= $(SHARED)/corpus
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +31,20 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/guidekit schema --check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --shared $(SHARED) $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/guidekit check
+
+check-site: site
+	$(BIN)/guidekit check --site
+
+audit: $(STAMP)
+	@if [ -d "$(CORPUS)" ]; then $(BIN)/guidekit check $(CORPUS) | tail -n 1; \
+	else echo "$(CORPUS) not found: nothing to audit (make audit CORPUS=path/to/guides)"; fi
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_check.py $(CORPUS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ import yaml
 
 from .claims import Context as Analysis
 from .claims import analyse, extract
-from .document import Document, parse
+from .document import parse
 from .findings import Finding
 from .htmldoc import parse_html
 from .links import check_links, check_site_links

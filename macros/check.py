@@ -21,13 +21,14 @@ from .claims import Context as Analysis
 from .claims import analyse, extract
 from .document import parse
 from .findings import Finding
+from .guide import make_macros
 from .htmldoc import parse_html
 from .links import check_links, check_site_links
-from .pagerender import render_markdown
+from .pagerender import jinja_environment, page_variables, render_markdown
+from .pages import front_matter_problems, page_context_for
 from .project import Project, ProjectData
-from .render import Context
 from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
-from .templates import FRONT_MATTER
+from .templates import FRONT_MATTER, PageSource, check_template
 from .vocabulary import Vocabulary
 
 LOCALE_SUFFIX = re.compile(r"\.([a-z]{2})(?:[-_][a-z]{2,4})?\.md$", re.I)
@@ -111,18 +112,36 @@ class Checker:
         head = text[: match.end()] if match else ""
         body = text[len(head) :]
         offset = head.count("\n")
+        self.files_checked += 1
+        if self._template_problems(shown, text, meta, body, lang):
+            return  # a page that must not run is not rendered
         offer = str(meta.get("offer") or self.settings.default_offer)
         page = Page(shown, offer, self.settings, macros=True)
-        labels = self.settings_data.labels[lang]
-        rendered = render_markdown(body, Context(self.settings, labels, offer, meta.get("region")))
+        context = page_context_for(self.settings_data, lang, meta)
+        rendered = render_markdown(body, context, page_variables(meta))
         lines = line_map(body, rendered, offset)
         vocab = self.vocabulary(lang, rendered)
         ctx = analyse(parse(rendered), vocab)
-        self.files_checked += 1
         self._claims(page, ctx, lines)
         for finding in check_links(shown, path, ctx.doc, anchors_of):
             self.findings.append(_moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
+
+    def _template_problems(self, shown: str, text: str, meta: dict, body: str, lang: str) -> bool:
+        """Front matter and Jinja a page must not have, as findings; True when there are any."""
+        problems = front_matter_problems(shown, text, meta, self.settings_data)
+        rule = "value-mismatch"
+        if not problems:
+            rule = "forbidden-template"
+            context = page_context_for(self.settings_data, lang, meta)
+            source = PageSource.from_file_text(shown, text, body.lstrip("\n"))
+            macros = make_macros(lambda: context)
+            problems = check_template(source, jinja_environment(), macros, {"page", *meta})
+        for problem in problems:
+            self.findings.append(
+                Finding(shown, problem.line, 1, rule, "error", problem.message, "", problem.where)
+            )
+        return bool(problems)
 
     # -- the built site ------------------------------------------------------------------------
 

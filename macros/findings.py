@@ -13,6 +13,7 @@ RULES = {
     "broken-anchor": "a link to a heading id that does not exist",
     "broken-link": "a link to a page or file that does not exist",
     "missing-image": "an image that does not exist",
+    "forbidden-template": "template code a page may not use (only the macros and page.*)",
 }
 
 

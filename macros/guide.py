@@ -70,3 +70,7 @@ def make_macros(current: Callable[[], Context]) -> dict[str, Callable[..., str]]
             figure,
         )
     }
+
+
+# The only names a page may call; mkdocs-macros' own (context, now…) are not among them.
+MACRO_NAMES = frozenset(make_macros(lambda: None))  # type: ignore[arg-type, return-value]

@@ -8,6 +8,8 @@ in step).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from jinja2 import Environment, StrictUndefined
 
 from .guide import make_macros
@@ -33,3 +35,9 @@ def render_markdown(body: str, ctx: Context, variables: dict | None = None) -> s
     env = jinja_environment()
     env.globals.update(make_macros(lambda: ctx))
     return env.from_string(body).render(**(variables or {}))
+
+
+def page_variables(meta: dict, url: str = "") -> dict:
+    """What a page's template may read besides the macros: ``page`` and its front matter."""
+    page = SimpleNamespace(title=meta.get("title", ""), meta=meta, url=url)
+    return {**meta, "page": page}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .guide import MACRO_NAMES
 from .project import DEFAULT_LANGUAGE, Project, ProjectData
 from .render import Context
 from .sourcemap import Problem
@@ -21,10 +22,12 @@ def page_language(page) -> str:
 
 
 def page_context(data: ProjectData, page, _config=None) -> Context:
-    lang = page_language(page)
+    return page_context_for(data, page_language(page), page.meta or {})
+
+
+def page_context_for(data: ProjectData, lang: str, meta: dict) -> Context:
     if lang not in data.labels:
         raise LookupError(f"no labels for language {lang!r} (add data/labels/{lang}.yml)")
-    meta = page.meta or {}
     offer = meta.get("offer") or data.settings.default_offer
     return Context(data.settings, data.labels[lang], str(offer), meta.get("region"))
 
@@ -81,5 +84,5 @@ def page_problems(env, root: Path) -> list[Problem]:
     if problems:
         return problems
     source = PageSource.from_file_text(path, text, env.markdown)
-    variables = set(env.variables.keys()) | set(meta.keys())
-    return check_template(source, env.env, env.macros, variables)
+    ours = {name: env.macros[name] for name in MACRO_NAMES}
+    return check_template(source, env.env, ours, {"page", *meta})

@@ -52,9 +52,10 @@ def check_template(
     page: PageSource,
     env: Environment,
     macros: Mapping[str, Callable],
-    variables: Iterable[str],
+    variables: Iterable[str] = ("page",),
 ) -> list[Problem]:
-    """Every problem of ``page``'s template: syntax, unknown names, bad calls."""
+    """Every problem of ``page``'s template: syntax, unknown names, bad calls, and anything
+    outside what a page may do (call the macros, read ``page``, use the allowed filters)."""
     try:
         tree = env.parse(page.body)
     except TemplateSyntaxError as exc:
@@ -68,7 +69,11 @@ def check_template(
             )
         ]
     known = set(variables) | set(macros) | JINJA_GLOBALS | _assigned(tree)
-    problems: list[Problem] = []
+    reported: set[int] = set()  # names already reported as the root of a forbidden read
+    problems = [
+        Problem(page.path, page.first_line + line - 1, "", message)
+        for line, message in _forbidden(tree, reported)
+    ]
     for node in tree.find_all(nodes.Call):
         line = page.first_line + node.lineno - 1
         if not isinstance(node.node, nodes.Name):
@@ -81,10 +86,109 @@ def check_template(
         problems.extend(_check_call(page.path, line, name, macros[name], node))
     called = {id(c.node) for c in tree.find_all(nodes.Call)}
     for node in tree.find_all(nodes.Name):
-        if node.ctx == "load" and node.name not in known and id(node) not in called:
+        if node.ctx != "load" or id(node) in called or id(node) in reported:
+            continue
+        if node.name not in known:
             line = page.first_line + node.lineno - 1
             problems.append(Problem(page.path, line, "", _unknown("variable", node.name, macros)))
     return sorted(problems, key=lambda p: p.line)
+
+
+# What a page may do besides calling the macros: read these attributes of ``page`` (and any
+# key of ``page.meta``), the loop variable, and apply these filters.
+PAGE_ATTRIBUTES = frozenset({"title", "meta", "url"})
+LOOP_ATTRIBUTES = frozenset({"index", "index0", "first", "last", "length", "revindex"})
+FILTERS = frozenset(
+    {"upper", "lower", "title", "capitalize", "trim", "default", "d", "join", "replace"}
+    | {"length", "count", "first", "last", "int", "string", "round", "e", "escape"}
+    | {"striptags", "truncate", "wordcount", "sort", "unique", "list", "indent", "center"}
+)
+SNIPPETS = "snippets/"
+
+
+def _forbidden(tree: nodes.Template, reported: set[int]) -> list[tuple[int, str]]:
+    """Template features a guide page must not use: they could read or run the build's
+    internals (``config``, ``env``, ``__class__``…) or pull in unchecked templates."""
+    out: list[tuple[int, str]] = []
+    reads = list(tree.find_all((nodes.Getattr, nodes.Getitem)))
+    inner = {id(n.node) for n in reads}
+    for node in reads:
+        if id(node) in inner:
+            continue  # reported with the longest path it is part of
+        path = _attribute_path(node)
+        if path is None or not _readable(path):
+            shown = ".".join(path) if path else getattr(node, "attr", "[…]")
+            root = node
+            while isinstance(root, (nodes.Getattr, nodes.Getitem)):
+                root = root.node
+            reported.add(id(root))
+            out.append(
+                (
+                    node.lineno,
+                    f"{shown!r} is not readable in a page (pages may read page.title, "
+                    "page.url and page.meta.<key>, and call the macros)",
+                )
+            )
+    for node in tree.find_all(nodes.Call):
+        if not isinstance(node.node, nodes.Name):
+            out.append(
+                (node.lineno, "only the macros can be called in a page (no methods: use a filter)")
+            )
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            out.append(
+                (
+                    node.lineno,
+                    f"filter {node.name!r} is not allowed in a page "
+                    f"(allowed: {', '.join(sorted(FILTERS))})",
+                )
+            )
+    for node in tree.find_all((nodes.Import, nodes.FromImport, nodes.Extends)):
+        out.append(
+            (
+                node.lineno,
+                "{% import %} and {% extends %} are not allowed in a page "
+                "(write the text in the page, or include a snippets/… file)",
+            )
+        )
+    for node in tree.find_all(nodes.Include):
+        name = node.template.value if isinstance(node.template, nodes.Const) else None
+        if not (isinstance(name, str) and name.startswith(SNIPPETS) and ".." not in name):
+            out.append(
+                (
+                    node.lineno,
+                    f"only {SNIPPETS}… files can be included, not {name or 'a variable'} "
+                    "(move the shared text to a snippets/ file)",
+                )
+            )
+    return out
+
+
+def _attribute_path(node: nodes.Node) -> list[str] | None:
+    """``page.meta.offer`` → ["page", "meta", "offer"]; None when not rooted at a name."""
+    parts: list[str] = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+        else:
+            return None
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        return None
+    return [node.name, *reversed(parts)]
+
+
+def _readable(path: list[str]) -> bool:
+    if any(part.startswith("_") for part in path):
+        return False
+    root, rest = path[0], path[1:]
+    if root == "page":
+        return rest[0] in PAGE_ATTRIBUTES and (rest[0] == "meta" or len(rest) == 1)
+    if root == "loop":
+        return len(rest) == 1 and rest[0] in LOOP_ATTRIBUTES
+    return False
 
 
 def _assigned(tree: nodes.Template) -> set[str]:

@@ -110,16 +110,17 @@ class Page:
         macros = make_macros(lambda: self.ctx)
         found = []
         position = begin = self.body_start
+        plain = True  # no whitespace control: the output alone is what the page shows
         for _, kind, value in env.lex(self.text[self.body_start :]):
             # Whitespace control drops text from data tokens: find each token, do not add up.
             position = self.text.index(value, position)
             if kind == "variable_begin":
-                begin = position
+                begin, plain = position, value == "{{"
             position += len(value)
-            if kind == "variable_end":
+            if kind == "variable_end" and plain and value == "}}":
                 source = self.text[begin:position]
                 bound = _literal_call(env, source, macros)
-                if bound and source.startswith("{{ ") and source.endswith(" }}"):
+                if bound:
                     output = render_markdown(source, self.ctx)
                     found.append(Call(*bound, begin, position, output))
         return found
@@ -334,6 +335,8 @@ KINDS: dict[str, tuple[str, PageMutator]] = {
 
 @dataclass(frozen=True)
 class Mutation:
+    """One defect of one kind in one page, and the rule the checker must answer it with."""
+
     kind: str
     page: Page
     edit: Edit
@@ -441,6 +444,8 @@ def mutations(page: Page) -> Iterator[Mutation]:
 
 @dataclass(frozen=True)
 class Report:
+    """What every mutation gave, counted per kind, with each failure spelled out to fix it."""
+
     bench: Bench
     outcomes: list[Outcome]
 

@@ -28,7 +28,8 @@ def check_case(case: Path) -> str:
     if not problems:
         ctx = Context(DATA.settings, DATA.labels["en"], DATA.settings.default_offer)
         source = PageSource.from_file_text(path, text, body.lstrip("\n"))
-        problems = check_template(source, jinja_environment(), make_macros(lambda: ctx), {"page"})
+        macros = make_macros(lambda: ctx)
+        problems = check_template(source, jinja_environment(), macros, {"page", *meta})
     return "".join(f"{p}\n" for p in problems)
 
 

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check check-site audit bench lint format schema clean distclean lock
+.PHONY: site serve test check check-site audit bench mutate lint format schema clean distclean lock
 
 # The legacy guides to audit and to benchmark against (read in place, never copied).
 SHARED ?= ../shared
@@ -42,6 +42,9 @@ check-site: site
 audit: $(STAMP)
 	@if [ -d "$(CORPUS)" ]; then $(BIN)/guidekit check $(CORPUS) | tail -n 1; \
 	else echo "$(CORPUS) not found: nothing to audit (make audit CORPUS=path/to/guides)"; fi
+
+mutate: $(STAMP)
+	$(BIN)/python tests/mutate.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py $(CORPUS)

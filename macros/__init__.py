@@ -26,7 +26,7 @@ def define_env(env) -> None:
     def current():
         return page_context(data, env.page, env.conf)
 
-    for name, fn in make_macros(current).items():
+    for name, fn in make_macros(current, project.root).items():
         env.macro(fn, name)
 
 

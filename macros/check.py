@@ -12,7 +12,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 import yaml
@@ -23,12 +23,14 @@ from .document import parse
 from .findings import Finding
 from .guide import make_macros
 from .htmldoc import parse_html
+from .images import image_findings
 from .links import check_links, check_site_links
 from .pagerender import jinja_environment, page_variables, render_markdown
 from .pages import front_matter_problems, page_context_for
-from .project import Project, ProjectData
+from .project import Project, ProjectData, published_path
 from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
 from .templates import FRONT_MATTER, PageSource, check_template
+from .translations import split_front_matter, statuses
 from .vocabulary import Vocabulary
 
 LOCALE_SUFFIX = re.compile(r"\.([a-z]{2})(?:[-_][a-z]{2,4})?\.md$", re.I)
@@ -104,6 +106,16 @@ class Checker:
 
     # -- the project's pages ------------------------------------------------------------------
 
+    def check_project(self, project: Project, languages: list[str], default: str) -> None:
+        """Every page of every language, then what holds between them: translations."""
+        docs = project.root / "docs"
+        for lang in languages:
+            for page in sorted((docs / lang).rglob("*.md")):
+                self.check_project_page(project, page, lang)
+        for status in statuses(project.root, languages, default):
+            self.findings += status.findings
+        self.findings += image_findings(project.root, languages, default)
+
     def check_project_page(self, project: Project, path: Path, lang: str) -> None:
         shown = project.display(path)
         text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
@@ -113,29 +125,33 @@ class Checker:
         body = text[len(head) :]
         offset = head.count("\n")
         self.files_checked += 1
-        if self._template_problems(shown, text, meta, body, lang):
+        if self._template_problems(project, shown, text, meta, lang):
             return  # a page that must not run is not rendered
         offer = str(meta.get("offer") or self.settings.default_offer)
         page = Page(shown, offer, self.settings, macros=True)
         context = page_context_for(self.settings_data, lang, meta)
-        rendered = render_markdown(body, context, page_variables(meta))
+        rendered = render_markdown(body, context, page_variables(meta), project.root)
         lines = line_map(body, rendered, offset)
         vocab = self.vocabulary(lang, rendered)
         ctx = analyse(parse(rendered), vocab)
         self._claims(page, ctx, lines)
-        for finding in check_links(shown, path, ctx.doc, anchors_of):
+        resolve = partial(published_path, project.root)
+        for finding in check_links(shown, path, ctx.doc, anchors_of, resolve):
             self.findings.append(_moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
 
-    def _template_problems(self, shown: str, text: str, meta: dict, body: str, lang: str) -> bool:
+    def _template_problems(
+        self, project: Project, shown: str, text: str, meta: dict, lang: str
+    ) -> bool:
         """Front matter and Jinja a page must not have, as findings; True when there are any."""
         problems = front_matter_problems(shown, text, meta, self.settings_data)
         rule = "value-mismatch"
         if not problems:
             rule = "forbidden-template"
             context = page_context_for(self.settings_data, lang, meta)
+            _, body, _ = split_front_matter(text)
             source = PageSource.from_file_text(shown, text, body.lstrip("\n"))
-            macros = make_macros(lambda: context)
+            macros = make_macros(lambda: context, project.root)
             problems = check_template(source, jinja_environment(), macros, {"page", *meta})
         for problem in problems:
             self.findings.append(

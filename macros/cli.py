@@ -17,6 +17,7 @@ from .project import Project, load_project, site_languages
 from .report import FORMATS
 from .settings import Settings
 from .sourcemap import DataError
+from .translations import HASH_KEY, STATES, stamp, status_table, statuses
 from .vocabulary import load_vocabulary
 
 SCHEMA_NAME = "settings.schema.json"
@@ -107,10 +108,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 for path, shown in markdown_files(arg):
                     checker.check_file(path, shown)
         elif args.site is None:
-            for lang_dir in sorted((args.root / "docs").iterdir()):
-                if lang_dir.is_dir():
-                    for page in sorted(lang_dir.rglob("*.md")):
-                        checker.check_project_page(project, page, lang_dir.name)
+            checker.check_project(project, *site_languages(args.root))
     except UsageError as exc:
         print(f"guidekit check: {exc}", file=sys.stderr)
         return 2
@@ -119,6 +117,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     findings = sorted(checker.findings, key=lambda f: f.sort_key)
     sys.stdout.write(FORMATS[args.format](checker.files_checked, findings))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def cmd_translations(args: argparse.Namespace) -> int:
+    languages, default = site_languages(args.root)
+    for page in args.stamp or []:
+        path = Path(page).resolve()
+        try:
+            digest = stamp(args.root, path, default)
+        except (OSError, ValueError) as exc:
+            print(f"guidekit translations: cannot stamp {page}: {exc}", file=sys.stderr)
+            return 2
+        print(f"{page}: {HASH_KEY} {digest}")
+    found = statuses(args.root, languages, default)
+    words = {state: state for state in STATES}
+    sys.stdout.write(status_table(found, words, f"page ({default})"))
+    findings = [f for s in found for f in s.findings]
+    sys.stdout.write(FORMATS["text"](len(found), findings))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -163,6 +179,17 @@ def parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_check)
 
+    translations = sub.add_parser(
+        "translations", help="the state of every page in every language (exit 1 on an error)"
+    )
+    translations.add_argument(
+        "--stamp",
+        nargs="+",
+        metavar="PAGE",
+        help="record that these translations (docs/<lang>/<page>.md) match their source now",
+    )
+    translations.set_defaults(func=cmd_translations)
+
     schema = sub.add_parser("schema", help="write data/settings.schema.json from the model")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
     schema.set_defaults(func=cmd_schema)
@@ -172,7 +199,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.root = (args.root or find_root(Path.cwd())).resolve()
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # the reader stopped reading (| head): not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

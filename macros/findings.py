@@ -13,8 +13,16 @@ RULES = {
     "broken-anchor": "a link to a heading id that does not exist",
     "broken-link": "a link to a page or file that does not exist",
     "missing-image": "an image that does not exist",
+    "missing-alt": "an image without alt text in its page's language",
+    "unused-image": "a file of images/ that no page uses",
+    "missing-translation": "a page with no translation in a language that does not fall back",
+    "outdated-translation": "a translation whose source page changed after it was made",
+    "translation-drift": "a translation whose macro calls, ids, images or tables differ",
     "forbidden-template": "template code a page may not use (only the macros and page.*)",
 }
+
+# Rules whose findings are warnings: they do not fail a check.
+WARNING_RULES = frozenset({"hardcoded-value", "unused-image", "outdated-translation"})
 
 
 @dataclass(frozen=True)

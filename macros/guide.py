@@ -8,12 +8,15 @@ supply a fixed one. Each macro formats what ``render`` computes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from . import figures, render
 from .render import Context, strong
 
 
-def make_macros(current: Callable[[], Context]) -> dict[str, Callable[..., str]]:
+def make_macros(
+    current: Callable[[], Context], root: Path | None = None
+) -> dict[str, Callable[..., str]]:
     def host(protocol: str, region: str | None = None) -> str:
         """The server host name for a protocol: ``{{ host('imap') }}``."""
         return strong(render.host(current(), protocol, region))
@@ -55,6 +58,19 @@ def make_macros(current: Callable[[], Context]) -> dict[str, Callable[..., str]]
         """The account dialog drawn with the data's values (SVG)."""
         return figures.account_dialog(current(), protocol)
 
+    def translation_status() -> str:
+        """The state of every page in every language, as a table."""
+        from .project import site_languages
+        from .translations import STATES, status_table, statuses
+
+        if root is None:
+            raise LookupError("translation_status() needs the project folder")
+        labels = current().labels
+        languages, default = site_languages(root)
+        found = statuses(root, languages, default)
+        words = {state: labels(f"translations.{state}") for state in STATES}
+        return status_table(found, words, labels("translations.page"))
+
     return {
         fn.__name__: fn
         for fn in (
@@ -68,6 +84,7 @@ def make_macros(current: Callable[[], Context]) -> dict[str, Callable[..., str]]
             settings_list,
             port_table,
             figure,
+            translation_status,
         )
     }
 

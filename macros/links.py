@@ -25,8 +25,10 @@ def check_links(
     source: Path | None,
     doc: Document,
     anchors_of: Callable[[Path], set[str] | None],
+    resolve: Callable[[Path, str], Path] = lambda page, href: (page.parent / href).resolve(),
 ) -> Iterator[Finding]:
-    """Findings for ``doc``'s links; ``source`` is the file on disk (None: nothing to resolve)."""
+    """Findings for ``doc``'s links; ``source`` is the file on disk (None: nothing to resolve);
+    ``resolve`` says where a relative link of that file points."""
     for link in doc.links:
         href = link.href.strip()
         if not href or EXTERNAL.match(href) or href.startswith("/"):
@@ -39,7 +41,7 @@ def check_links(
             continue
         if source is None:
             continue
-        resolved = (source.parent / target).resolve()
+        resolved = resolve(source, target)
         if link.image:
             yield from _image(path, doc, link, resolved)
             continue

@@ -8,6 +8,7 @@ in step).
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 from jinja2 import Environment, StrictUndefined
@@ -30,10 +31,12 @@ def jinja_environment() -> Environment:
     )
 
 
-def render_markdown(body: str, ctx: Context, variables: dict | None = None) -> str:
+def render_markdown(
+    body: str, ctx: Context, variables: dict | None = None, root: Path | None = None
+) -> str:
     """``body`` (no front matter) with every macro call replaced by its output."""
     env = jinja_environment()
-    env.globals.update(make_macros(lambda: ctx))
+    env.globals.update(make_macros(lambda: ctx, root))
     return env.from_string(body).render(**(variables or {}))
 
 

@@ -34,6 +34,16 @@ class Project:
             return str(path)
 
 
+def published_path(root: Path, page: Path, href: str) -> Path:
+    """The file a page's relative link points to. MkDocs resolves links inside docs/, where
+    the hook publishes the top-level images/ as docs/images/."""
+    target = (page.parent / href).resolve()
+    shown_images = (root / "docs" / "images").resolve()
+    if target.is_relative_to(shown_images):
+        return (root / "images" / target.relative_to(shown_images)).resolve()
+    return target
+
+
 def site_languages(root: Path) -> tuple[list[str], str]:
     """The languages the site is built in and the default one, as mkdocs.yml declares them."""
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}

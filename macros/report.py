@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .findings import RULES, Finding
+from .findings import RULES, WARNING_RULES, Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 README_RULES = "README.md#checker-rules"
@@ -37,7 +37,7 @@ def sarif_report(files_checked: int, findings: list[Finding]) -> str:
             "name": rule.title().replace("-", ""),
             "shortDescription": {"text": text},
             "helpUri": README_RULES,
-            "defaultConfiguration": {"level": "warning" if rule == "hardcoded-value" else "error"},
+            "defaultConfiguration": {"level": "warning" if rule in WARNING_RULES else "error"},
         }
         for rule, text in RULES.items()
     ]

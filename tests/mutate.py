@@ -96,6 +96,7 @@ class Page:
     lang: str
     text: str  # newlines normalised, as the checker reads it
     ctx: Context
+    root: Path  # the project, for macros that read it (translation_status)
 
     @property
     def body_start(self) -> int:
@@ -107,7 +108,7 @@ class Page:
     def calls(self) -> list[Call]:
         """The macro calls of the body that can be replaced by their output."""
         env = jinja_environment()
-        macros = make_macros(lambda: self.ctx)
+        macros = make_macros(lambda: self.ctx, self.root)
         found = []
         position = begin = self.body_start
         plain = True  # no whitespace control: the output alone is what the page shows
@@ -121,7 +122,7 @@ class Page:
                 source = self.text[begin:position]
                 bound = _literal_call(env, source, macros)
                 if bound:
-                    output = render_markdown(source, self.ctx)
+                    output = render_markdown(source, self.ctx, root=self.root)
                     found.append(Call(*bound, begin, position, output))
         return found
 
@@ -409,9 +410,8 @@ class Bench:
                 meta = front_matter(text)
                 offer = str(meta.get("offer") or settings.default_offer)
                 labels = self.data.labels[folder.name]
-                yield Page(
-                    path, folder.name, text, Context(settings, labels, offer, meta.get("region"))
-                )
+                context = Context(settings, labels, offer, meta.get("region"))
+                yield Page(path, folder.name, text, context, self.project.root)
 
     def errors(self, page: Page) -> tuple[Finding, ...]:
         checker = Checker(self.data, self.vocabularies)

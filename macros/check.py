@@ -19,7 +19,7 @@ import yaml
 
 from .claims import Context as Analysis
 from .claims import analyse, extract
-from .document import parse
+from .document import Document, parse
 from .findings import Finding
 from .guide import make_macros
 from .htmldoc import parse_html
@@ -47,6 +47,7 @@ class Checker:
     language: str | None = None  # forced language of legacy pages (else guessed)
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
+    links: list[tuple[str, Document]] = field(default_factory=list)  # for external links
 
     @property
     def settings(self):
@@ -99,6 +100,7 @@ class Checker:
         self.files_checked += 1
         self._claims(Page(shown, offer, self.settings), ctx)
         self.findings += check_links(shown, path, ctx.doc, anchors_of)
+        self.links.append((shown, ctx.doc))
 
     def _claims(self, page: Page, ctx: Analysis, lines=None) -> None:
         for finding in apply_rules(page, extract(ctx), ctx):
@@ -136,6 +138,10 @@ class Checker:
         ctx = analyse(parse(rendered), vocab)
         self._claims(page, ctx, lines)
         resolve = partial(published_path, project.root)
+        source_links = [
+            replace(link, line=_source_line(lines, link.line)) for link in ctx.doc.links
+        ]
+        self.links.append((shown, replace(ctx.doc, links=source_links)))
         for finding in check_links(shown, path, ctx.doc, anchors_of, resolve):
             self.findings.append(_moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
@@ -180,6 +186,7 @@ class Checker:
             ctx = analyse(doc, self.vocabulary(lang, ""))
             found = list(apply_rules(page, extract(ctx), ctx))
             found += check_site_links(shown, html, site, doc)
+            self.links.append((project.display(html), doc))
             for finding in found:
                 self.findings.append(_relocated(finding, text, html, project))
 
@@ -257,13 +264,15 @@ def _moved(finding: Finding, lines: list[int]) -> Finding:
     if not lines:
         return finding
 
-    def source_line(rendered: int) -> int:
-        return lines[min(rendered, len(lines)) - 1]
+    def mapped(match: re.Match) -> str:
+        return f"line {_source_line(lines, int(match.group(1)))}"
 
-    message = re.sub(
-        r"\bline (\d+)", lambda m: f"line {source_line(int(m.group(1)))}", finding.message
-    )
-    return replace(finding, line=source_line(finding.line), message=message)
+    message = re.sub(r"\bline (\d+)", mapped, finding.message)
+    return replace(finding, line=_source_line(lines, finding.line), message=message)
+
+
+def _source_line(lines: list[int], rendered: int) -> int:
+    return lines[min(rendered, len(lines)) - 1] if lines else rendered
 
 
 def line_map(source: str, rendered: str, offset: int) -> list[int]:

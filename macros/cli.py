@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .build import build_site
 from .check import Checker
+from .external import check_urls, external_links, findings_for, listing
 from .project import Project, load_project, site_languages
 from .report import FORMATS
 from .settings import Settings
@@ -115,8 +116,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"guidekit check: cannot read input: {exc}", file=sys.stderr)
         return 2
+    places = external_links(checker.links)
+    if args.list_external:
+        sys.stdout.write(listing(places))
+        return 0
+    if args.online:
+        cache = args.root / ".cache" / "guidekit" / "links.json"
+        checker.findings += findings_for(check_urls(places, cache), places)
     findings = sorted(checker.findings, key=lambda f: f.sort_key)
     sys.stdout.write(FORMATS[args.format](checker.files_checked, findings))
+    if places and not args.online and args.format == "text":
+        print(f"{len(places)} external link(s) not checked (--online checks them)")
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -176,6 +186,14 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--lang", help="language of legacy pages (default: from the file name, else guessed)"
+    )
+    check.add_argument(
+        "--online",
+        action="store_true",
+        help="also fetch every external link (cached for a week in .cache/guidekit/)",
+    )
+    check.add_argument(
+        "--list-external", action="store_true", help="list the external links and where they are"
     )
     check.set_defaults(func=cmd_check)
 

@@ -191,6 +191,8 @@ PAGE_DEFECTS = {
     "unknown protocol": ("{{ host('imap') }}", "{{ host('imap4') }}", "unknown protocol"),
     "syntax error": ("{{ host('imap') }}", "{{ host('imap') }", "template syntax error"),
     "undefined variable": ("{{ login() }}", "{{ username }}", "unknown variable 'username'"),
+    "forbidden jinja": ("{{ login() }}", "{{ config.site_name }}", "is not readable in a page"),
+    "builtin macro": ("{{ login() }}", "{{ context() }}", "unknown macro 'context'"),
 }
 
 

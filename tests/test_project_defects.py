@@ -1,0 +1,131 @@
+"""Each defect a writer or translator can make, injected into a copy of the project:
+``guidekit check`` names the exact rule, page and line, and the clean project has none.
+
+Defects are edits of one line (found by its text, so the pages can change) or of a whole
+file; the expected line is the edited one unless the case says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import run_guidekit
+
+
+@dataclass(frozen=True)
+class Defect:
+    page: str  # the file edited, relative to the project
+    rule: str
+    edit: Callable[[Path], int]  # edits the copy, returns the line the finding must be on
+    path: str = ""  # where the finding is, when not ``page``
+
+
+def replace_line(page: str, old: str, new: str) -> Callable[[Path], int]:
+    def edit(root: Path) -> int:
+        file = root / page
+        lines = file.read_text(encoding="utf-8").split("\n")
+        number = next(i for i, line in enumerate(lines) if old in line)
+        lines[number] = lines[number].replace(old, new, 1)
+        file.write_text("\n".join(lines), encoding="utf-8")
+        return number + 1
+
+    return edit
+
+
+def delete(page: str) -> Callable[[Path], int]:
+    def edit(root: Path) -> int:
+        (root / page).unlink()
+        return 1
+
+    return edit
+
+
+def change_source(page: str, old: str, new: str, translation: str) -> Callable[[Path], int]:
+    """Edit the source page; the finding is on the translation's source_hash line."""
+
+    def edit(root: Path) -> int:
+        replace_line(page, old, new)(root)
+        lines = (root / translation).read_text(encoding="utf-8").split("\n")
+        return next(i for i, line in enumerate(lines, 1) if line.startswith("source_hash:"))
+
+    return edit
+
+
+DEFECTS = {
+    "broken link": Defect(
+        "docs/fr/windows-mail.md",
+        "broken-link",
+        replace_line("docs/fr/windows-mail.md", "(settings.md#imap)", "(reglages.md#imap)"),
+    ),
+    "anchor broken in one language only": Defect(
+        "docs/en/windows-mail.md",
+        "broken-anchor",
+        replace_line("docs/en/windows-mail.md", "(settings.md#imap)", "(settings.md#imap-setup)"),
+    ),
+    "missing image": Defect(
+        "docs/en/windows-mail.md",
+        "missing-image",
+        replace_line("docs/en/windows-mail.md", "add-account.svg", "add-acount.svg"),
+    ),
+    "missing alt text": Defect(
+        "docs/fr/windows-mail.md",
+        "missing-alt",
+        replace_line(
+            "docs/fr/windows-mail.md", "![Ajout d'un compte de messagerie dans Windows Mail]", "![]"
+        ),
+    ),
+    "missing translation": Defect(
+        "docs/en/settings.md", "missing-translation", delete("docs/en/settings.md")
+    ),
+    "outdated translation": Defect(
+        "docs/fr/index.md",
+        "outdated-translation",
+        change_source(
+            "docs/fr/index.md",
+            "Choisir un protocole",
+            "Quel protocole choisir ?",
+            "docs/en/index.md",
+        ),
+        path="docs/en/index.md",
+    ),
+    "translation with another macro call": Defect(
+        "docs/en/windows-mail.md",
+        "translation-drift",
+        replace_line(
+            "docs/en/windows-mail.md", "{{ port('imap') }}", "{{ port('imap', ssl=False) }}"
+        ),
+    ),
+    "forbidden jinja": Defect(
+        "docs/fr/settings.md",
+        "forbidden-template",
+        replace_line("docs/fr/settings.md", "{{ offer_name() }}", "{{ config.site_name }}"),
+    ),
+    "unknown macro": Defect(
+        "docs/en/index.md",
+        "forbidden-template",
+        replace_line("docs/en/index.md", "{{ offer_name() }}", "{{ offer_title() }}"),
+    ),
+}
+
+
+def findings(root: Path) -> list[dict]:
+    result = run_guidekit("--root", str(root), "check", "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def test_the_clean_project_has_none_of_them(project: Path) -> None:
+    rules = {d.rule for d in DEFECTS.values()}
+    assert not [f for f in findings(project) if f["rule"] in rules]
+
+
+@pytest.mark.parametrize("name", DEFECTS)
+def test_each_defect_is_reported_with_rule_page_and_line(project: Path, name: str) -> None:
+    defect = DEFECTS[name]
+    line = defect.edit(project)
+    found = {(f["rule"], f["path"], f["line"]) for f in findings(project)}
+    assert (defect.rule, defect.path or defect.page, line) in found, sorted(found)

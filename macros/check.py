@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from .claims import Claim, analyse, extract
 from .claims import Context as Analysis
-from .claims import analyse, extract
 from .document import Document, parse
 from .findings import Finding
 from .guide import make_macros
@@ -30,9 +30,10 @@ from .pages import front_matter_problems, page_context_for
 from .project import Project, ProjectData, published_path
 from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
 from .templates import FRONT_MATTER, PageSource, check_template
-from .translations import split_front_matter, statuses
+from .translations import locale_drift, split_front_matter, statuses
 from .vocabulary import Vocabulary
 
+LOCALE_FILE = re.compile(r"^(.+)\.([a-z]{2}(?:[-_][a-z]{2,4})?)\.md$", re.I)
 LOCALE_SUFFIX = re.compile(r"\.([a-z]{2})(?:[-_][a-z]{2,4})?\.md$", re.I)
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
 
@@ -45,6 +46,7 @@ class Checker:
     vocabularies: dict[str, Vocabulary]
     offer_override: str | None = None
     language: str | None = None  # forced language of legacy pages (else guessed)
+    stated: dict[Path, tuple[str, list[Claim]]] = field(default_factory=dict)
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     links: list[tuple[str, Document]] = field(default_factory=list)  # for external links
@@ -98,13 +100,34 @@ class Checker:
         ctx = analyse(parse(text), vocab)
         offer = self.offer_for(meta, ctx)
         self.files_checked += 1
-        self._claims(Page(shown, offer, self.settings), ctx)
+        claims = self._claims(Page(shown, offer, self.settings), ctx)
         self.findings += check_links(shown, path, ctx.doc, anchors_of)
         self.links.append((shown, ctx.doc))
+        self.stated[path] = (shown, claims)
 
-    def _claims(self, page: Page, ctx: Analysis, lines=None) -> None:
-        for finding in apply_rules(page, extract(ctx), ctx):
+    def _claims(self, page: Page, ctx: Analysis, lines=None) -> list[Claim]:
+        claims = extract(ctx)
+        for finding in apply_rules(page, claims, ctx):
             self.findings.append(_moved(finding, lines) if lines else finding)
+        return claims
+
+    def check_locales(self, source_lang: str) -> None:
+        """Legacy trees keep one file per locale (``guide.fr-fr.md``, ``guide.it-it.md``):
+        a translation must state the hosts, ports and security of its source locale."""
+        groups: dict[tuple[Path, str], dict[str, Path]] = {}
+        for path in self.stated:
+            match = LOCALE_FILE.match(path.name)
+            if match:
+                groups.setdefault((path.parent, match.group(1)), {})[match.group(2)] = path
+        for locales in groups.values():
+            source = next((p for loc, p in locales.items() if loc.startswith(source_lang)), None)
+            if source is None or len(locales) < 2:
+                continue
+            source_shown, source_claims = self.stated[source]
+            for path in locales.values():
+                if path != source:
+                    shown, claims = self.stated[path]
+                    self.findings += locale_drift(shown, claims, source_shown, source_claims)
 
     # -- the project's pages ------------------------------------------------------------------
 

@@ -108,6 +108,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             for arg in args.paths:
                 for path, shown in markdown_files(arg):
                     checker.check_file(path, shown)
+            checker.check_locales(args.source_lang or site_languages(args.root)[1])
         elif args.site is None:
             checker.check_project(project, *site_languages(args.root))
     except UsageError as exc:
@@ -186,6 +187,11 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--lang", help="language of legacy pages (default: from the file name, else guessed)"
+    )
+    check.add_argument(
+        "--source-lang",
+        help="in legacy trees with one file per locale (guide.fr-fr.md, guide.en-gb.md…), the "
+        "language translations are held to (default: the site's default language)",
     )
     check.add_argument(
         "--online",

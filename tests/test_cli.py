@@ -33,7 +33,7 @@ def test_legacy_tree_findings_and_json_shape() -> None:
         assert set(finding) == JSON_KEYS
     got = {(Path(f["path"]).name, f["line"], f["rule"]) for f in report["findings"]}
     assert got == {
-        ("guide.en-gb.md", 12, "security-port"),
+        ("thunderbird.en-gb.md", 12, "security-port"),
         ("guide.fr-fr.md", 12, "protocol-port"),
         ("guide.fr-fr.md", 18, "contradiction"),
         ("guide.fr-fr.md", 20, "broken-anchor"),
@@ -98,3 +98,25 @@ def test_offer_option_applies_to_pages_that_name_none(tmp_path: Path) -> None:
     result = check(str(page), "--offer", "email-pro", "--format", "json")
     assert result.returncode == 1  # Email Pro sends on 587 only
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["value-mismatch"]
+
+
+def test_legacy_locale_files_are_held_to_their_source_locale() -> None:
+    folder = FIXTURES / "cli" / "locales"
+    result = check(str(folder), "--format", "json")
+    assert result.returncode == 1
+    found = [
+        (Path(f["path"]).name, f["line"], f["rule"]) for f in json.loads(result.stdout)["findings"]
+    ]
+    assert found == [
+        ("guide.it-it.md", 1, "translation-drift"),  # 993 of the source is missing
+        ("guide.it-it.md", 4, "translation-drift"),  # 143 is not in the source
+    ]
+    assert check(str(folder / "guide.it-it.md")).returncode == 0  # alone, nothing to compare
+
+
+def test_external_links_are_listed_not_fetched() -> None:
+    result = check(str(LEGACY), "--list-external")
+    assert result.returncode == 0
+    assert result.stdout.strip().endswith("0 external link(s) on 0 page(s)")
+    result = check("--list-external")
+    assert "https://www.ovh.com/manager/web/login/" in result.stdout

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from .build import build_site
 from .check import Checker
+from .clients import vocabulary_terms
 from .external import check_urls, external_links, findings_for, listing
 from .project import Project, load_project, site_languages
 from .report import FORMATS
 from .settings import Settings
 from .sourcemap import DataError
 from .translations import HASH_KEY, STATES, stamp, status_table, statuses
-from .vocabulary import load_vocabulary
+from .vocabulary import load_vocabulary, with_terms
 
 SCHEMA_NAME = "settings.schema.json"
 
@@ -78,7 +79,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings_path = Path(args.settings).resolve() if args.settings else None
     try:
         data = load_project(project, settings_path)
-        vocabularies = load_vocabulary(args.root / "data" / "vocabulary")
+        vocabularies = with_terms(
+            load_vocabulary(args.root / "data" / "vocabulary"),
+            vocabulary_terms(data.catalogue.clients),
+        )
     except DataError as exc:
         print(exc, file=sys.stderr)
         print("guidekit check: the data above cannot be read; nothing was checked", file=sys.stderr)

@@ -58,6 +58,22 @@ def make_macros(
         """The account dialog drawn with the data's values (SVG)."""
         return figures.account_dialog(current(), protocol)
 
+    def client_name() -> str:
+        """The name of the page's client (front matter ``client:``)."""
+        return render.client_name(current())
+
+    def ui(key: str) -> str:
+        """A label of the page's client in its own words: ``{{ ui('ssl_checkbox') }}``."""
+        return render.ui(current(), key)
+
+    def client_list(protocol: str) -> str:
+        """Links to the IMAP (or POP) section of every client's guide."""
+        return render.client_list(current(), protocol)
+
+    def client_table() -> str:
+        """Every client, its platform, and links to its IMAP and POP set-up."""
+        return render.client_table(current())
+
     def translation_status() -> str:
         """The state of every page in every language, as a table."""
         from .project import site_languages
@@ -84,6 +100,10 @@ def make_macros(
             settings_list,
             port_table,
             figure,
+            client_name,
+            ui,
+            client_table,
+            client_list,
             translation_status,
         )
     }

@@ -53,8 +53,20 @@ class _Reader(HTMLParser):
 
     # -- parser events ------------------------------------------------------------------
 
+    def _links(self, tag: str, attrs: dict) -> None:
+        """Ids and links count on the whole page (navigation, footer, head), not only in
+        the article: a reader can click them all."""
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(key):
+                self.builder.anchors.add(attrs[key])
+        target = attrs.get("href") if tag in ("a", "link") else attrs.get("src")
+        if tag in ("a", "link", "script", "img") and target:
+            alt = attrs.get("alt", "") if tag == "img" else ""
+            self.builder.links.append(Link(target, self._line(), alt, tag == "img"))
+
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self._links(tag, attrs)
         if tag == "article":
             self.depth += 1
             return
@@ -63,15 +75,7 @@ class _Reader(HTMLParser):
         if self.skip or tag in SKIP or "headerlink" in (attrs.get("class") or ""):
             self.skip += 1
             return
-        if attrs.get("id"):
-            self.builder.anchors.add(attrs["id"])
-        if tag == "a" and attrs.get("href"):
-            self.builder.links.append(Link(attrs["href"], self._line(), ""))
-        elif tag == "img":
-            self.builder.links.append(
-                Link(attrs.get("src", ""), self._line(), attrs.get("alt", ""), True)
-            )
-        elif tag == "br" and self.text is not None:
+        if tag == "br" and self.text is not None:
             self.text.add(BR)
         elif tag == "pre":
             self._flush()

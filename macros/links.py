@@ -108,7 +108,7 @@ def check_site_links(path: str, html: Path, site: Path, doc: Document) -> Iterat
         if not href or EXTERNAL.match(href):
             continue
         target, _, fragment = href.partition("#")
-        target = unquote(target)
+        target = unquote(target.partition("?")[0])
         if target.startswith("/"):
             resolved = site / target.lstrip("/")
         else:

@@ -29,7 +29,15 @@ def page_context_for(data: ProjectData, lang: str, meta: dict) -> Context:
     if lang not in data.labels:
         raise LookupError(f"no labels for language {lang!r} (add data/labels/{lang}.yml)")
     offer = meta.get("offer") or data.settings.default_offer
-    return Context(data.settings, data.labels[lang], str(offer), meta.get("region"))
+    client = meta.get("client")
+    return Context(
+        data.settings,
+        data.labels[lang],
+        str(offer),
+        meta.get("region"),
+        str(client) if client else None,
+        data.catalogue,
+    )
 
 
 def _meta_line(text: str, key: str) -> int:
@@ -67,6 +75,17 @@ def front_matter_problems(path: str, text: str, meta: dict, data: ProjectData) -
                 "region",
                 f"unknown region {region!r} for offer {offer.name!r} "
                 f"(use one of: {', '.join(sorted(offer.regions))})",
+            )
+        )
+    client = meta.get("client")
+    if client is not None and data.catalogue.get(str(client)) is None:
+        known = ", ".join(sorted(data.catalogue.clients.clients))
+        problems.append(
+            Problem(
+                path,
+                _meta_line(text, "client"),
+                "client",
+                f"unknown client {client!r} (use one of: {known}, as named in data/clients.yml)",
             )
         )
     return problems

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .clients import EMPTY, Catalogue, load_catalogue
 from .labels import Labels, load_labels
 from .settings import Settings, load_settings
 from .sourcemap import DataError
@@ -60,6 +61,7 @@ def site_languages(root: Path) -> tuple[list[str], str]:
 class ProjectData:
     settings: Settings
     labels: dict[str, Labels]
+    catalogue: Catalogue = EMPTY
 
 
 def load_project(
@@ -77,8 +79,13 @@ def load_project(
         labels = load_labels(project.labels_dir, default_language, project.root)
     except DataError as exc:
         problems += exc.problems
+    catalogue = EMPTY
+    try:
+        catalogue = load_catalogue(project.root / "data" / "clients.yml")
+    except DataError as exc:
+        problems += exc.problems
     if problems:
         raise DataError(problems)
     assert settings is not None
     assert labels is not None
-    return ProjectData(settings, labels)
+    return ProjectData(settings, labels, catalogue)

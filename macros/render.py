@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .clients import EMPTY, Catalogue
 from .labels import Labels
 from .settings import INCOMING, Endpoint, Offer, Port, Protocol, Settings
 
@@ -21,6 +22,8 @@ class Context:
     labels: Labels
     offer_key: str
     region: str | None = None
+    client: str | None = None
+    catalogue: Catalogue = EMPTY
 
     @property
     def offer(self) -> Offer:
@@ -154,3 +157,47 @@ def port_table(ctx: Context, protocol: str) -> str:
     if starttls:
         text += f"\n{label('table.starttls_note')}\n"
     return text
+
+
+def _page_client(ctx: Context) -> str:
+    if not ctx.client:
+        raise LookupError("this page names no client (add client: <id> to its front matter)")
+    return ctx.client
+
+
+def client_name(ctx: Context) -> str:
+    client = ctx.catalogue.get(_page_client(ctx))
+    if client is None:
+        raise LookupError(f"unknown client {ctx.client!r} (see data/clients.yml)")
+    return client.name
+
+
+def ui(ctx: Context, key: str) -> str:
+    """A label of the page's client, in the client's own words in the page's language."""
+    return ctx.catalogue.label(_page_client(ctx), key, ctx.lang)
+
+
+def client_list(ctx: Context, protocol: str) -> str:
+    """Links to the ``protocol`` set-up section of every client's guide."""
+    anchor = {"imap": "imap-account", "pop3": "pop-account"}.get(_protocol(protocol))
+    if anchor is None:
+        raise ValueError("client_list() takes 'imap' or 'pop3'")
+    clients = ctx.catalogue.clients.clients.values()
+    return "\n".join(f"- [{c.name}]({c.page}#{anchor})" for c in clients) + "\n"
+
+
+def client_table(ctx: Context) -> str:
+    """Every client with its platform and links to its IMAP and POP set-up."""
+    label = ctx.labels
+    clients = ctx.catalogue.clients.clients
+    out = [
+        f"| {label('clients.client')} | {label('clients.platform')} | "
+        f"{protocol_name(ctx, 'imap')} | {protocol_name(ctx, 'pop3')} |",
+        "|---|---|---|---|",
+    ]
+    for client in clients.values():
+        imap = f"[{label('clients.setup')}]({client.page}#imap-account)"
+        pop = f"[{label('clients.setup')}]({client.page}#pop-account)"
+        name = f"[{client.name}]({client.page})"
+        out.append(f"| {name} | {label(f'platform.{client.platform}')} | {imap} | {pop} |")
+    return "\n".join(out) + "\n"

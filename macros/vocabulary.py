@@ -145,3 +145,16 @@ def load_vocabulary(folder: Path) -> dict[str, Vocabulary]:
     if problems:
         raise DataError(problems)
     return result
+
+
+def with_terms(
+    vocabularies: dict[str, Vocabulary], terms: dict[str, list[tuple[str, str, str]]]
+) -> dict[str, Vocabulary]:
+    """The vocabularies plus phrases learnt elsewhere (the clients' labels), per language."""
+    out = {}
+    for lang, vocab in vocabularies.items():
+        extra = dict(vocab.terms)
+        for text, kind, value in terms.get(lang, []):
+            extra.setdefault(_normalise(text), (kind, value))
+        out[lang] = Vocabulary(vocab.languages, extra)
+    return out

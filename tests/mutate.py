@@ -59,6 +59,7 @@ from macros.findings import Finding
 from macros.guide import make_macros
 from macros.links import EXTERNAL
 from macros.pagerender import jinja_environment, render_markdown
+from macros.pages import page_context_for
 from macros.project import Project, ProjectData, load_project
 from macros.render import Context, strong
 from macros.rules import offer_of_host
@@ -401,16 +402,13 @@ class Bench:
 
     def pages(self) -> Iterator[Page]:
         """Every page, in the language of its folder, as ``guidekit check`` lists them."""
-        settings = self.data.settings
         for folder in sorted((self.project.root / "docs").iterdir()):
             if not folder.is_dir():
                 continue
             for path in sorted(folder.rglob("*.md")):
                 text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
                 meta = front_matter(text)
-                offer = str(meta.get("offer") or settings.default_offer)
-                labels = self.data.labels[folder.name]
-                context = Context(settings, labels, offer, meta.get("region"))
+                context = page_context_for(self.data, folder.name, meta)
                 yield Page(path, folder.name, text, context, self.project.root)
 
     def errors(self, page: Page) -> tuple[Finding, ...]:

@@ -234,13 +234,15 @@ def test_external_links_from_markdown_keep_every_place():
 
 
 def test_external_links_of_a_built_page():
+    """Every link a reader can click counts, the theme's navigation included."""
     html = (
         '<nav><a href="https://nav.example.invalid/">theme</a></nav>\n'
         '<article><p><a href="https://docs.example.invalid/x">x</a>\n'
         '<a href="../other/">y</a></p></article>\n'
     )
     assert external_links([("site/en/index.html", parse_html(html))]) == {
-        "https://docs.example.invalid/x": [("site/en/index.html", 2)]
+        "https://nav.example.invalid/": [("site/en/index.html", 1)],
+        "https://docs.example.invalid/x": [("site/en/index.html", 2)],
     }
 
 

@@ -34,7 +34,7 @@ def test_corpus_is_read_without_crash_and_summarised_by_rule(shared) -> None:
     result = run_guidekit("check", str(shared / "corpus"))
     assert result.returncode == 1, result.stderr  # it holds real defects
     assert "Traceback" not in result.stderr
-    summary = result.stdout.strip().splitlines()[-1]
+    summary = next(line for line in result.stdout.splitlines() if " file(s) checked: " in line)
     match = re.match(
         r"(\d+) file\(s\) checked: (\d+) error\(s\), (\d+) warning\(s\) — (.*)", summary
     )

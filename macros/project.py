@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -39,12 +40,19 @@ def published_path(root: Path, page: Path, href: str) -> Path:
     """The file a page's relative link points to. MkDocs resolves links inside docs/, where
     the hook publishes the top-level images/ as docs/images/."""
     target = (page.parent / href).resolve()
-    shown_images = (root / "docs" / "images").resolve()
-    if target.is_relative_to(shown_images):
-        return (root / "images" / target.relative_to(shown_images)).resolve()
+    docs = (root / "docs").resolve()
+    if target.is_relative_to(docs / "images"):
+        return (root / "images" / target.relative_to(docs / "images")).resolve()
+    if not target.exists() and target.is_relative_to(docs):
+        # A page not translated yet: the site shows the default language's (fallback).
+        parts = target.relative_to(docs).parts
+        fallback = docs / site_languages(root)[1] / Path(*parts[1:]) if len(parts) > 1 else target
+        if fallback.exists():
+            return fallback
     return target
 
 
+@cache
 def site_languages(root: Path) -> tuple[list[str], str]:
     """The languages the site is built in and the default one, as mkdocs.yml declares them."""
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}

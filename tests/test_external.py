@@ -259,3 +259,29 @@ def test_listing():
         "  docs/en/a.md:4\n"
         "2 external link(s) on 2 page(s)\n"
     )
+
+
+def test_check_online_reports_dead_links_and_reuses_its_cache(server, tmp_path) -> None:
+    """The command line: `--online` fetches each external link once, then the cache answers."""
+    from conftest import copy_project, run_guidekit
+
+    root = copy_project(tmp_path / "project")
+    page = tmp_path / "guide.en.md"
+    page.write_text(
+        f"# Guide\n\nSee [the FAQ]({server.url('/ok')}).\n\nAnd [old]({server.url('/gone')}).\n"
+    )
+    offline = run_guidekit("--root", str(root), "check", str(page))
+    assert offline.returncode == 0
+    assert "2 external link(s) not checked" in offline.stdout
+    assert server.counts() == Counter()
+    for _ in range(2):
+        result = run_guidekit(
+            "--root", str(root), "check", str(page), "--online", "--format", "json"
+        )
+        assert result.returncode == 1, result.stderr
+        found = json.loads(result.stdout)["findings"]
+        assert [(f["line"], f["rule"], f["found"]) for f in found] == [
+            (5, "broken-link", "HTTP 404")
+        ]
+    assert server.counts() == Counter({("HEAD", "/ok"): 1, ("HEAD", "/gone"): 1})
+    assert (root / ".cache/guidekit/links.json").is_file()

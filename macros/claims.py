@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .document import Document, Unit
 from .vocabulary import Vocabulary, Word
@@ -42,6 +43,7 @@ CLAUSE = re.compile(
     r"[,;]|\s(?:and|or|but|while|whereas|et|ou|mais|und|oder|aber|y|o|pero|e|ma|i|lub|ale|mas)\s",
     re.I,
 )
+DIGIT = re.compile(r"\d")
 MAIL_PORTS = {25, 110, 143, 465, 587, 993, 995, 2525}
 PROTOCOLS = ("imap", "pop3", "smtp", "activesync", "ews")
 MAIL = ("imap", "pop3", "smtp")
@@ -74,12 +76,21 @@ class Claim:
 
 @dataclass
 class Scan:
-    """Vocabulary hits, hosts and numbers of one unit (hosts and URLs masked out)."""
+    """Vocabulary hits, hosts and numbers of one unit (hosts and URLs masked out).
 
-    words: list[Word]
+    The words are looked up only when a rule asks: most sentences of a guide state no
+    setting and are never asked about.
+    """
+
+    visible: str
+    vocab: Vocabulary | None
     hosts: list[tuple[int, int, str, int | None]]
     numbers: list[tuple[int, int, int]]
     clauses: list[int]  # offsets where a clause starts
+
+    @cached_property
+    def words(self) -> list[Word]:
+        return self.vocab.scan(self.visible) if self.vocab else []
 
     def of(self, kind: str) -> list[Word]:
         return [w for w in self.words if w.kind == kind]
@@ -108,15 +119,15 @@ def scan(unit: Unit, vocab: Vocabulary) -> Scan:
         masked[match.start() : match.end()] = " " * (match.end() - match.start())
     visible = "".join(masked)
     if unit.kind == "code":
-        return Scan([], hosts, [], [])
-    has_digit = any(c.isdigit() for c in visible)
+        return Scan(visible, None, hosts, [], [])
+    has_digit = DIGIT.search(visible) is not None
     numbers = (
         [(m.start(), m.end(), int(m.group(1))) for m in NUMBER.finditer(visible)]
         if has_digit
         else []
     )
     clauses = [m.end() for m in CLAUSE.finditer(visible)] if numbers or hosts else []
-    return Scan(vocab.scan(visible), hosts, numbers, clauses)
+    return Scan(visible, vocab, hosts, numbers, clauses)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from .settings import INCOMING, PROTOCOLS, Offer, Port, Settings
 
 NAMES = {"imap": "IMAP", "pop3": "POP3", "smtp": "SMTP", "activesync": "ActiveSync", "ews": "EWS"}
 NAMES |= {"incoming": "the incoming server", "outgoing": "the outgoing server"}
+NAMES_PATTERN = re.compile(r"imap|pop|smtp", re.IGNORECASE)
 SECURITY = {"ssl": "SSL/TLS", "starttls": "STARTTLS", "none": "no encryption", "off": "without SSL"}
 
 
@@ -404,6 +405,8 @@ class Rules:
         for unit in self.ctx.doc.units:
             if unit.kind not in ("item", "cell", "heading"):
                 continue
+            if id(unit) not in under_smtp and not NAMES_PATTERN.search(unit.text):
+                continue  # names no protocol: nothing to label wrongly
             found = self.ctx.of(unit)
             protocols = found.values("protocol") & set(MAIL)
             directions = found.values("direction")

@@ -82,9 +82,15 @@ def signature(text: str, lang: str) -> Signature:
     return sig
 
 
+# Macros whose arguments are words to translate, not settings: only their name must match.
+PROSE_ARGUMENTS = frozenset({"control_panel"})
+
+
 def _call_text(call: nodes.Call) -> str:
     def value(node: nodes.Node) -> str:
-        return repr(node.value) if isinstance(node, nodes.Const) else "…"
+        if call.node.name in PROSE_ARGUMENTS or not isinstance(node, nodes.Const):
+            return "…"
+        return repr(node.value)
 
     args = [value(a) for a in call.args] + [f"{k.key}={value(k.value)}" for k in call.kwargs]
     return f"{call.node.name}({', '.join(args)})"

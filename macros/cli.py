@@ -7,6 +7,7 @@ data or the pages, 2 bad usage or unreadable input.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -221,7 +222,13 @@ def parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write data/settings.schema.json from the model")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
     schema.set_defaults(func=cmd_schema)
+    for name in EXTRA_COMMANDS:
+        importlib.import_module(f"{__package__}.{name}").register(sub)
     return top
+
+
+# Subcommands kept in modules of their own: each has ``register(subparsers)``.
+EXTRA_COMMANDS: tuple[str, ...] = ()
 
 
 def main(argv: list[str] | None = None) -> int:

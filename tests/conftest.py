@@ -102,3 +102,16 @@ def shared(request: pytest.FixtureRequest) -> Path:
     if not (folder / "seed").is_dir() or not (folder / "corpus").is_dir():
         pytest.skip(f"{folder} not found: the seed and corpus audits were not run")
     return folder
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Where GUIDEKIT_REQUIRE names a marker (CI sets ``live,browser``), a skipped test of
+    that kind fails: the real servers and the browser must have run."""
+    outcome = yield
+    report = outcome.get_result()
+    required = {m for m in os.environ.get("GUIDEKIT_REQUIRE", "").split(",") if m}
+    if report.skipped and any(item.get_closest_marker(m) for m in required):
+        report.outcome = "failed"
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped, but GUIDEKIT_REQUIRE needs it to run: {reason}"

@@ -298,12 +298,49 @@ def _source_line(lines: list[int], rendered: int) -> int:
     return lines[min(rendered, len(lines)) - 1] if lines else rendered
 
 
+JINJA_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
+
+
 def line_map(source: str, rendered: str, offset: int) -> list[int]:
     """For each rendered line, the line of the source file it came from.
 
-    Lines a macro did not touch map one to one; the lines a macro produced map
-    to the line of the macro call.
+    Each source line becomes a pattern — its text as written, each Jinja part matching
+    whatever it rendered to, newlines included — and the whole rendered page must match
+    the patterns in order: lines a macro did not touch map one to one, the lines a macro
+    produced map to the line of the call. A page the patterns cannot describe (a loop
+    repeating lines) falls back to a line diff.
     """
+    exact = _aligned(source, rendered)
+    if exact is not None:
+        return [line + offset for line in exact]
+    return _diffed(source, rendered, offset)
+
+
+def _aligned(source: str, rendered: str) -> list[int] | None:
+    lines = source.split("\n")
+    if any(("{{" in line) != ("}}" in line) or ("{%" in line) != ("%}" in line) for line in lines):
+        return None  # a Jinja part spanning lines
+    patterns = []
+    for line in lines:
+        parts = JINJA_PART.split(line)
+        patterns.append("(" + "[\\s\\S]*?".join(re.escape(p) for p in parts) + ")")
+    try:
+        match = re.fullmatch("\n".join(patterns), rendered)
+    except (re.error, RecursionError):
+        return None
+    if match is None:
+        return None
+    starts = [0] + [i + 1 for i, c in enumerate(rendered) if c == "\n"]
+    result = []
+    group = 1
+    for start in starts:
+        while group < len(lines) and match.end(group) < start:
+            group += 1
+        result.append(group)
+    return result
+
+
+def _diffed(source: str, rendered: str, offset: int) -> list[int]:
     src = source.split("\n")
     out = rendered.split("\n")
     result = [0] * len(out)

@@ -226,6 +226,8 @@ def stamp(root: Path, translation: Path, default: str) -> str:
     """Record in ``translation`` the hash of its source page, as it is now."""
     docs = (root / "docs").resolve()
     relative = translation.resolve().relative_to(docs)
+    if relative.parts[0] == default:
+        raise ValueError(f"{translation} is a source page ({default}): stamp its translations")
     source = docs / default / Path(*relative.parts[1:])
     digest = source_hash(source.read_text(encoding="utf-8"))
     text = translation.read_text(encoding="utf-8")

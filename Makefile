@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/guidekit schema --check
-	$(BIN)/pytest --shared $(SHARED) $(PYTEST_ARGS)
+	$(BIN)/pytest --shared=$(SHARED) $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/guidekit check

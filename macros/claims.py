@@ -365,13 +365,17 @@ def _bind_security(claim: Claim, start: int, end: int, ctx: Context, rivals) -> 
                     return
 
 
+ANSWER_GAP = re.compile(r"^[\s:=*_«»\"“”'()–-]{0,6}$")
+
+
 def _with_answer(word: Word, found: Scan) -> str:
-    """``SSL : Non`` is SSL off; a bare security key takes the answer beside it."""
-    answers = found.of("answer")
-    if word.value in ("ssl", "either") and answers:
-        nearest = min(answers, key=lambda a: _distance(a, word.start, word.end))
-        if nearest.value == "negative":
-            return "off"
+    """``SSL : Non`` is SSL off: a security key takes the answer right after it. A "no"
+    further away negates something else ("no cambia": does not change)."""
+    if word.value not in ("ssl", "either"):
+        return word.value
+    for answer in found.of("answer"):
+        if answer.start >= word.end and ANSWER_GAP.match(found.visible[word.end : answer.start]):
+            return "off" if answer.value == "negative" else word.value
     return word.value
 
 

@@ -120,19 +120,11 @@ def drift(path: str, source: Signature, translation: Signature, source_path: str
         line = ours[index][0] if index < len(ours) else (ours[-1][0] if ours else 1)
         expected = theirs[index] if index < len(theirs) else "nothing more"
         found = mine[index] if index < len(mine) else "nothing"
-        out.append(
-            Finding(
-                path,
-                line,
-                1,
-                "translation-drift",
-                "error",
-                f"the {label} differ from {source_path}: it has {expected} here, this page has "
-                f"{found} (make the translation's {label} the same as the source's)",
-                expected,
-                found,
-            )
+        message = (
+            f"the {label} differ from {source_path}: it has {expected} here, this page has "
+            f"{found} (make the translation's {label} the same as the source's)"
         )
+        out.append(_drift(path, line, message, expected, found))
     return out
 
 
@@ -280,33 +272,20 @@ def locale_drift(path: str, claims, source_path: str, source_claims) -> list[Fin
     out = []
     for value, (line, text) in sorted(ours.items(), key=lambda item: item[1][0]):
         if value not in theirs:
-            out.append(
-                Finding(
-                    path,
-                    line,
-                    1,
-                    "translation-drift",
-                    "error",
-                    f"this translation states {value}, which {source_path} does not (translate "
-                    "the source's values, or fix the source)",
-                    f"the values of {source_path}",
-                    value,
-                    text,
-                )
+            message = (
+                f"this translation states {value}, which {source_path} does not (translate "
+                "the source's values, or fix the source)"
             )
+            out.append(_drift(path, line, message, f"the values of {source_path}", value, text))
     missing = sorted(set(theirs) - set(ours))
     if missing:
-        out.append(
-            Finding(
-                path,
-                1,
-                1,
-                "translation-drift",
-                "error",
-                f"{source_path} states {', '.join(missing)}, which this translation does not "
-                "(translate the missing settings)",
-                ", ".join(missing),
-                "nothing",
-            )
+        message = (
+            f"{source_path} states {', '.join(missing)}, which this translation does not "
+            "(translate the missing settings)"
         )
+        out.append(_drift(path, 1, message, ", ".join(missing), "nothing"))
     return out
+
+
+def _drift(path: str, line: int, message: str, expected: str, found: str, needle="") -> Finding:
+    return Finding(path, line, 1, "translation-drift", "error", message, expected, found, needle)

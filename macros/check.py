@@ -29,6 +29,7 @@ from .pagerender import jinja_environment, page_variables, render_markdown
 from .pages import front_matter_problems, page_context_for
 from .project import Project, ProjectData, published_path
 from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
+from .setup_check import setup_findings
 from .templates import FRONT_MATTER, PageSource, check_template
 from .translations import locale_drift, split_front_matter, statuses
 from .vocabulary import Vocabulary
@@ -212,6 +213,8 @@ class Checker:
             self.links.append((project.display(html), doc))
             for finding in found:
                 self.findings.append(_relocated(finding, text, html, project))
+        # The machine-readable set-up files (autoconfig, Autodiscover, profiles, SRV).
+        self.findings += setup_findings(project.root, site, self.settings, project.display)
 
     def _hardcoded(self, page: Page, body: str, offset: int, vocab: Vocabulary) -> None:
         """Values typed into a macro-driven page, instead of the macro that renders them."""

@@ -228,7 +228,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Subcommands kept in modules of their own: each has ``register(subparsers)``.
-EXTRA_COMMANDS: tuple[str, ...] = ()
+EXTRA_COMMANDS: tuple[str, ...] = ("cli_export", "cli_probe")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ RULES = {
     "outdated-translation": "a translation whose source page changed after it was made",
     "translation-drift": "a translation whose macro calls, ids, images or tables differ",
     "forbidden-template": "template code a page may not use (only the macros and page.*)",
+    "generated-mismatch": "a generated set-up file of the built site that disagrees with the data",
 }
 
 # Rules whose findings are warnings: they do not fail a check.

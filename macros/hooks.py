@@ -1,14 +1,23 @@
-"""MkDocs hooks: publish the top-level ``images/`` folder with the site.
+"""MkDocs hooks: publish the top-level ``images/`` folder with the site, and the
+machine-readable set-up files.
 
 MkDocs only copies ``docs_dir``; the images live beside it so that every
 language's pages share them. Each file becomes ``images/<name>`` in the site.
+The set-up files (Thunderbird autoconfig, Outlook Autodiscover, Apple
+profiles, DNS SRV records) are written after the build, at the paths the
+README lists; ``guidekit export`` writes the same files elsewhere.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
+
+from macros.setup_files import project_setup_files, write_files
+
+log = get_plugin_logger("guidekit")
 
 
 def on_files(files: Files, config) -> Files:
@@ -27,3 +36,12 @@ def on_files(files: Files, config) -> Files:
                     )
                 )
     return files
+
+
+def on_post_build(config) -> None:
+    # After each build, since File objects would follow the i18n plugin into every
+    # language's folder; the i18n plugin rebuilds each language into the same site_dir,
+    # so this runs once per language and writes the same bytes each time.
+    root = Path(config.config_file_path).parent
+    written = write_files(project_setup_files(root), Path(config.site_dir))
+    log.debug("wrote %d machine-readable set-up files", len(written))

@@ -117,6 +117,12 @@ class Offer(Model):
         description="Other names pages use for this offer; the checker recognises a legacy "
         "page's offer by them when its title names one.",
     )
+    domains: list[HostName] = Field(
+        default_factory=list,
+        description="The mail domains this offer serves, named in the generated Thunderbird "
+        "autoconfig (which needs at least one <domain>). When empty, the domain of the offer's "
+        "first incoming host is used (ssl0.ovh.net gives ovh.net).",
+    )
     login: Literal["email", "local-part"] = Field(
         default="email",
         description="email: the login is the full e-mail address; local-part: only the "

@@ -30,8 +30,8 @@ from .pages import front_matter_problems, page_context_for
 from .project import Project, ProjectData, published_path
 from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
 from .setup_check import setup_findings
-from .templates import FRONT_MATTER, PageSource, check_template
-from .translations import locale_drift, split_front_matter, statuses
+from .templates import FRONT_MATTER, PageSource, check_template, split_front_matter
+from .translations import locale_drift, statuses
 from .vocabulary import Vocabulary
 
 LOCALE_FILE = re.compile(r"^(.+)\.([a-z]{2}(?:[-_][a-z]{2,4})?)\.md$", re.I)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import figures, render
 from .render import Context, strong
+from .setup_data import site_info
+from .setup_files import offer_downloads, project_setup_files
 
 
 def make_macros(
@@ -74,6 +77,20 @@ def make_macros(
         """Every client, its platform, and links to its IMAP and POP set-up."""
         return render.client_table(current())
 
+    def setup_downloads() -> str:
+        """Links to the page's offer's set-up files (autoconfig, profiles, SRV records)."""
+        if root is None:
+            raise LookupError("setup_downloads() needs the project folder")
+        ctx = current()
+        found = offer_downloads(project_setup_files(root, ctx.settings), ctx.offer_key)
+        if not found:
+            return ctx.labels("downloads.none") + "\n"
+        base = urlsplit(site_info(root).url).path or "/"
+        return "".join(
+            f'- <a href="{base}{path}" download>{ctx.labels(f"downloads.{kind}")}</a>\n'
+            for kind, path in found
+        )
+
     def translation_status() -> str:
         """The state of every page in every language, as a table."""
         from .project import site_languages
@@ -104,6 +121,7 @@ def make_macros(
             ui,
             client_table,
             client_list,
+            setup_downloads,
             translation_status,
         )
     }

@@ -12,7 +12,7 @@ import yaml
 from .document import parse
 from .findings import Finding
 from .project import published_path
-from .translations import split_front_matter
+from .templates import split_front_matter
 
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
 

@@ -17,7 +17,7 @@ import yaml
 
 from .project import site_languages
 from .settings import INCOMING, MAIL_PROTOCOLS, Offer, Protocol, Security, Settings
-from .translations import split_front_matter
+from .templates import split_front_matter
 
 # What the client substitutes for the user name: Thunderbird's own placeholders, also
 # used in the Autodiscover answer (the serving handler replaces them, see README).

@@ -66,3 +66,16 @@ def write_files(files: dict[str, bytes], target: Path) -> list[Path]:
         path.write_bytes(content)
         written.append(path)
     return written
+
+
+def offer_downloads(files: dict[str, bytes], offer: str) -> list[tuple[str, str]]:
+    """(kind, path) of the files a reader of ``offer``'s guides can download, in the order
+    the download page lists them; empty for an offer no file can describe."""
+    wanted = [
+        ("thunderbird", f"autoconfig/{offer}/{AUTOCONFIG}"),
+        ("outlook", f"autodiscover/{offer}.xml"),
+        ("apple_imap", f"apple/{offer}-{FILE_KINDS['imap']}.mobileconfig"),
+        ("apple_pop", f"apple/{offer}-{FILE_KINDS['pop3']}.mobileconfig"),
+        ("dns", f"dns/{offer}.zone"),
+    ]
+    return [(kind, path) for kind, path in wanted if path in files]

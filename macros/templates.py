@@ -14,12 +14,27 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+import yaml
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from .sourcemap import Problem
 
 # The front matter as MkDocs recognises it (mkdocs.utils.meta).
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+def split_front_matter(text: str) -> tuple[dict, str, int]:
+    """(front matter, body, number of lines before the body)."""
+    text = text.replace("\r\n", "\n")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, 0
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError:
+        meta = {}
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")
+
 
 # Names Jinja itself provides to every template.
 JINJA_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"})

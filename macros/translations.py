@@ -21,23 +21,10 @@ from jinja2 import TemplateSyntaxError, nodes
 from .document import HEADING_ID, parse
 from .findings import Finding
 from .pagerender import jinja_environment
-from .templates import FRONT_MATTER
+from .templates import FRONT_MATTER, split_front_matter
 
 HASH_KEY = "source_hash"
 STATES = ("ok", "outdated", "drift", "missing", "fallback")
-
-
-def split_front_matter(text: str) -> tuple[dict, str, int]:
-    """(front matter, body, number of lines before the body)."""
-    text = text.replace("\r\n", "\n")
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}, text, 0
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError:
-        meta = {}
-    return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")
 
 
 def source_hash(text: str) -> str:

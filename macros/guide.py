@@ -28,6 +28,11 @@ def make_macros(
         """The preferred port, with SSL or without: ``{{ port('smtp', ssl=False) }}``."""
         return strong(str(render.port(current(), protocol, ssl).port))
 
+    def server_address(protocol: str, ssl: bool = True) -> str:
+        """``host:port``, unformatted: for code blocks, which readers copy with one click."""
+        ctx = current()
+        return f"{render.host(ctx, protocol)}:{render.port(ctx, protocol, ssl).port}"
+
     def security(protocol: str, ssl: bool = True) -> str:
         """How that port is secured, in the page's language (SSL/TLS, STARTTLS…)."""
         ctx = current()
@@ -109,6 +114,7 @@ def make_macros(
         for fn in (
             host,
             port,
+            server_address,
             security,
             login,
             protocol_name,

@@ -48,6 +48,8 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py $(CORPUS)
+	$(BIN)/python benchmarks/bench_build.py
+	@if [ -f benchmarks/bench_links.py ]; then $(BIN)/python benchmarks/bench_links.py; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

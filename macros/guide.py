@@ -20,6 +20,8 @@ from .setup_files import offer_downloads, project_setup_files
 def make_macros(
     current: Callable[[], Context], root: Path | None = None
 ) -> dict[str, Callable[..., str]]:
+    generated: dict[int, dict[str, bytes]] = {}
+
     def host(protocol: str, region: str | None = None) -> str:
         """The server host name for a protocol: ``{{ host('imap') }}``."""
         return strong(render.host(current(), protocol, region))
@@ -87,7 +89,11 @@ def make_macros(
         if root is None:
             raise LookupError("setup_downloads() needs the project folder")
         ctx = current()
-        found = offer_downloads(project_setup_files(root, ctx.settings), ctx.offer_key)
+        key = id(ctx.settings)
+        if key not in generated:  # every file of every offer: made once per settings
+            generated.clear()
+            generated[key] = project_setup_files(root, ctx.settings)
+        found = offer_downloads(generated[key], ctx.offer_key)
         if not found:
             return ctx.labels("downloads.none") + "\n"
         base = urlsplit(site_info(root).url).path or "/"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -137,6 +138,19 @@ def load_fallback(root: Path) -> dict[str, set[str] | str]:
 
 def statuses(root: Path, languages: list[str], default: str) -> list[Status]:
     """The state of every page of the default language in every other language."""
+    return list(_statuses(root, tuple(languages), default, _fingerprint(root)))
+
+
+def _fingerprint(root: Path) -> tuple:
+    """What the statuses depend on: every page and the fallback file, as they are now."""
+    files = [*(root / "docs").rglob("*.md"), root / "data" / "translations.yml"]
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in files if p.exists()))
+
+
+@lru_cache(maxsize=4)
+def _statuses(root: Path, languages: tuple[str, ...], default: str, _files: tuple) -> tuple:
+    """Computed once per state of the pages: the build asks for the table in every language
+    and the template check asks again before each render."""
     docs = root / "docs"
     fallback = load_fallback(root)
     out = []
@@ -150,7 +164,7 @@ def statuses(root: Path, languages: list[str], default: str) -> list[Status]:
                 continue
             source_shown = f"docs/{default}/{name}"
             out.append(_status(root, name, lang, (source_shown, source_sig, wanted), fallback))
-    return out
+    return tuple(out)
 
 
 def _status(root: Path, name: str, lang: str, source, fallback) -> Status:

@@ -30,7 +30,6 @@ import os
 import pstats
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from bench_check import machine
+from common import Timed, machine, table
 
 from macros.pagerender import page_variables, render_markdown
 from macros.pages import page_context_for
@@ -59,21 +58,13 @@ OFFERS = ("mx-plan", "email-pro", "exchange")
 
 
 @dataclass
-class Timing:
+class Timing(Timed):
     """Wall-clock seconds of each run and, for builds with the macros, the seconds spent in
     the macros plugin's hooks (loading the data, checking and rendering the pages)."""
 
     name: str
     times: list[float]
     macros: list[float] = field(default_factory=list)
-
-    @property
-    def best(self) -> float:
-        return min(self.times)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
 
     @property
     def macros_best(self) -> float:
@@ -137,22 +128,6 @@ def mkdocs_build(project: Path) -> Callable[[], str]:
 def guidekit_check(project: Path) -> Callable[[], str]:
     command = [sys.executable, "-m", "macros.cli", "--root", str(project), "check"]
     return lambda: run(command, project, ok=(0, 1))  # 1: findings, still a complete run
-
-
-def table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A plain-text table: first column left-aligned, the others right-aligned."""
-    rows = [head, *rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = []
-    for number, row in enumerate(rows):
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append(" | ".join(cells))
-        if number == 0:
-            lines.append("-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def copy_project(dest: Path) -> Path:

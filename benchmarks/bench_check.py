@@ -11,15 +11,13 @@ it never fails on a slow run, so it can be run anywhere.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import Timed, machine, table
 from markdown_it import MarkdownIt
 
 from macros import check as check_module
@@ -37,20 +35,12 @@ Files = list[tuple[Path, str]]
 
 
 @dataclass
-class Result:
+class Result(Timed):
     """The timings of one measurement over the same files."""
 
     name: str
     files: int
     times: list[float]
-
-    @property
-    def best(self) -> float:
-        return min(self.times)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
 
 
 def select_files(corpus: str | None) -> Files:
@@ -128,33 +118,6 @@ def bench_check(files: Files, repeat: int) -> tuple[Result, Checker]:
     return Result("guidekit check", len(files), measure(run, repeat, reset)), checker
 
 
-def table(results: list[Result]) -> str:
-    """A plain-text table, one row per measurement."""
-    head = ("measurement", "files", "seconds (best)", "seconds (median)", "files/s")
-    rows = [head] + [
-        (r.name, str(r.files), f"{r.best:.4f}", f"{r.median:.4f}", f"{r.files / r.best:.1f}")
-        for r in results
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = []
-    for number, row in enumerate(rows):
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append(" | ".join(cells))
-        if number == 0:
-            lines.append("-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def machine() -> str:
-    """Where the figures come from: they only compare with figures from the same machine."""
-    cpu = platform.processor() or platform.machine() or "unknown CPU"
-    python = f"{platform.python_implementation()} {platform.python_version()}"
-    return f"machine: {cpu}, {os.cpu_count()} CPUs, {platform.system()}, {python}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -177,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     document = bench_document(texts, args.repeat)
     checked, checker = bench_check(files, args.repeat)
     print()
-    print(table([bare, document, checked]))
+    head = ("measurement", "files", "seconds (best)", "seconds (median)", "files/s")
+    rows = [
+        (r.name, str(r.files), f"{r.best:.4f}", f"{r.median:.4f}", f"{r.files / r.best:.1f}")
+        for r in (bare, document, checked)
+    ]
+    print(table(head, rows))
     print()
     ratio = checked.best / bare.best
     verdict = "met" if ratio <= AIM else "not met"

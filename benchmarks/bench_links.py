@@ -29,7 +29,6 @@ import os
 import posixpath
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bench_check import machine
+from common import Timed, machine, table
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -98,7 +97,7 @@ def site_key(path: str, fragment: str = "") -> str:
 
 
 @dataclass
-class Run:
+class Run(Timed):
     """One tool's timings and what its last run reported."""
 
     name: str
@@ -107,14 +106,6 @@ class Run:
     broken: dict[str, str] = field(default_factory=dict)  # broken target: a page linking to it
     unchecked: set[str] = field(default_factory=set)  # links the tool said it could not check
     other: int = 0  # findings that are not about links
-
-    @property
-    def best(self) -> float:
-        return min(self.times)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
 
 
 def prepare(site: Path, scratch: Path) -> tuple[Path, list[Defect], Path]:
@@ -210,22 +201,6 @@ def measure(run: Run, repeat: int, copy: Path) -> Run:
     else:
         run.broken, run.unchecked = linkchecker_report(done.stdout, copy)
     return run
-
-
-def table(head: tuple[str, ...], rows: list[tuple[str, ...]], numbers: int = 1) -> str:
-    """A plain-text table; the columns from ``numbers`` on hold figures: right-aligned."""
-    rows = [head, *rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = []
-    for number, row in enumerate(rows):
-        cells = [
-            c.ljust(w) if i < numbers else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append(" | ".join(cells).rstrip())
-        if number == 0:
-            lines.append("-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def caught(defect: Defect, run: Run) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
+import posixpath
 import pstats
 import re
 import shutil
@@ -71,17 +72,20 @@ class Timing(Timed):
         return min(self.macros) if self.macros else 0.0
 
 
-def measure(name: str, run: Callable[[], str], repeat: int) -> Timing:
-    """``repeat`` runs of ``run``, which returns what the command wrote on standard error."""
-    timing = Timing(name, [])
+def measure_turns(runs: dict[str, Callable[[], str]], repeat: int) -> dict[str, Timing]:
+    """``repeat`` rounds of every run in turn, so that a machine slowing down or speeding up
+    during the measurement weighs on each run alike. Each run returns what the command wrote
+    on standard error."""
+    timings = {name: Timing(name, []) for name in runs}
     for _ in range(repeat):
-        start = time.perf_counter()
-        stderr = run()
-        timing.times.append(time.perf_counter() - start)
-        found = re.search(rf"^{MACROS_SECONDS} ([0-9.]+)$", stderr, re.M)
-        if found:
-            timing.macros.append(float(found.group(1)))
-    return timing
+        for name, run in runs.items():
+            start = time.perf_counter()
+            stderr = run()
+            timings[name].times.append(time.perf_counter() - start)
+            found = re.search(rf"^{MACROS_SECONDS} ([0-9.]+)$", stderr, re.M)
+            if found:
+                timings[name].macros.append(float(found.group(1)))
+    return timings
 
 
 def run(command: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> str:
@@ -181,8 +185,11 @@ def bench_overhead(scratch: Path, repeat: int) -> float:
     with_macros = copy_project(scratch / "macros")
     by_hand = copy_project(scratch / "by-hand")
     pages = write_by_hand(by_hand)
-    macros = measure("mkdocs build, macros", mkdocs_build(with_macros), repeat)
-    plain = measure("mkdocs build, values by hand", mkdocs_build(by_hand), repeat)
+    runs = {
+        "mkdocs build, macros": mkdocs_build(with_macros),
+        "mkdocs build, values by hand": mkdocs_build(by_hand),
+    }
+    macros, plain = measure_turns(runs, repeat).values()
     rows = [
         (macros.name, str(pages), f"{macros.best:.2f}", f"{macros.median:.2f}"),
         (plain.name, str(pages), f"{plain.best:.2f}", f"{plain.median:.2f}"),
@@ -280,6 +287,17 @@ See also [the next guide]({next}.md#imap).
 }
 
 
+CHAPTER = 20  # guides in a chapter
+
+
+def guide_path(number: int) -> str:
+    """Where guide ``number`` lives: a section per offer, chapters of ``CHAPTER`` guides in
+    each, as a large guide site is organised (MkDocs makes its navigation from the folders)."""
+    offer = OFFERS[number % len(OFFERS)]
+    chapter = (number - 1) // len(OFFERS) // CHAPTER + 1
+    return f"{offer}/chapter-{chapter:02d}/guide-{number:04d}.md"
+
+
 def synthetic_site(dest: Path, pages: int) -> Path:
     """A project of ``pages`` pages: a home page and ``(pages - 2) / 2`` guides in French, and
     their English translations, stamped; the project's data, theme, plugins and extensions."""
@@ -301,18 +319,19 @@ def synthetic_site(dest: Path, pages: int) -> Path:
         (dest / "docs" / lang).mkdir(parents=True)
     home = {"fr": "# Guides {#home}\n\n", "en": "# Guides {#home}\n\n"}
     for number in range(1, guides + 1):
-        name = f"guide-{number:04d}"
+        name = guide_path(number)
+        folder = posixpath.dirname(name)
         values = {
             "n": number,
             "offer": OFFERS[number % len(OFFERS)],
-            "next": f"guide-{number % guides + 1:04d}",
+            "next": posixpath.relpath(guide_path(number % guides + 1), folder).removesuffix(".md"),
         }
         french = PAGE["fr"].format(**values)
         english = PAGE["en"].format(**values, hash=source_hash(french))
-        (dest / "docs" / "fr" / f"{name}.md").write_text(french, encoding="utf-8")
-        (dest / "docs" / "en" / f"{name}.md").write_text(english, encoding="utf-8")
-        for lang in home:
-            home[lang] += f"- [Guide {number}]({name}.md)\n"
+        for lang, text in (("fr", french), ("en", english)):
+            (dest / "docs" / lang / folder).mkdir(parents=True, exist_ok=True)
+            (dest / "docs" / lang / name).write_text(text, encoding="utf-8")
+            home[lang] += f"- [Guide {number}]({name})\n"
     stamp = f"---\nsource_hash: {source_hash(home['fr'])}\n---\n\n"
     (dest / "docs" / "fr" / "index.md").write_text(home["fr"], encoding="utf-8")
     (dest / "docs" / "en" / "index.md").write_text(stamp + home["en"], encoding="utf-8")
@@ -333,9 +352,12 @@ def bench_growth(scratch: Path, sizes: list[int], repeat: int) -> None:
         by_hand = scratch / f"synthetic-{size}-by-hand"
         shutil.copytree(site, by_hand)
         write_by_hand(by_hand)
-        build = measure("build", mkdocs_build(site), repeat)
-        plain = measure("by hand", mkdocs_build(by_hand), repeat)
-        check = measure("check", guidekit_check(site), repeat)
+        runs = {
+            "build": mkdocs_build(site),
+            "by hand": mkdocs_build(by_hand),
+            "check": guidekit_check(site),
+        }
+        build, plain, check = measure_turns(runs, repeat).values()
         pages = (size - 2) // 2 * 2 + 2
         best |= {
             ("build", size): build.best,
@@ -456,7 +478,7 @@ def profile_build(scratch: Path, what: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per build in 1 (3)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per build in 1 (5)")
     parser.add_argument(
         "--growth-repeat", type=int, default=2, help="runs per build and check in 2 (2)"
     )

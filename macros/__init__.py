@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from .guide import make_macros
-from .pages import page_context, page_problems
+from .pages import Rehearsal, page_context, page_problems
 from .project import Project, load_project
 from .sourcemap import DataError
 
@@ -22,15 +22,19 @@ def define_env(env) -> None:
     except DataError as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
     env.variables["guidekit"] = data
+    rehearsal = env.variables["guidekit_rehearsal"] = Rehearsal()
 
     def current():
         return page_context(data, env.page, env.conf)
 
+    def page() -> str:
+        return env.page.file.abs_src_path
+
     for name, fn in make_macros(current, project.root).items():
-        env.macro(fn, name)
+        env.macro(rehearsal.reusing(name, fn, page), name)
 
 
 def on_pre_page_macros(env) -> None:
-    problems = page_problems(env, Path(env.project_dir))
+    problems = page_problems(env, Path(env.project_dir), env.variables["guidekit_rehearsal"])
     if problems:
         raise PluginError("\n".join(str(p) for p in problems))

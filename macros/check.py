@@ -15,11 +15,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
 from pathlib import Path
 
-import yaml
-
 from .claims import Claim, analyse, extract
 from .claims import Context as Analysis
-from .document import Document, parse
+from .document import Link, parse
 from .findings import Finding
 from .guide import make_macros
 from .htmldoc import parse_html
@@ -50,7 +48,7 @@ class Checker:
     stated: dict[Path, tuple[str, list[Claim]]] = field(default_factory=dict)
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
-    links: list[tuple[str, Document]] = field(default_factory=list)  # for external links
+    links: list[tuple[str, list[Link]]] = field(default_factory=list)  # for external links
 
     @property
     def settings(self):
@@ -103,7 +101,7 @@ class Checker:
         self.files_checked += 1
         claims = self._claims(Page(shown, offer, self.settings), ctx)
         self.findings += check_links(shown, path, ctx.doc, anchors_of)
-        self.links.append((shown, ctx.doc))
+        self.links.append((shown, ctx.doc.links))
         self.stated[path] = (shown, claims)
 
     def _claims(self, page: Page, ctx: Analysis, lines=None) -> list[Claim]:
@@ -162,10 +160,9 @@ class Checker:
         ctx = analyse(parse(rendered), vocab)
         self._claims(page, ctx, lines)
         resolve = partial(published_path, project.root)
-        source_links = [
-            replace(link, line=_source_line(lines, link.line)) for link in ctx.doc.links
-        ]
-        self.links.append((shown, replace(ctx.doc, links=source_links)))
+        self.links.append(
+            (shown, [replace(link, line=_source_line(lines, link.line)) for link in ctx.doc.links])
+        )
         for finding in check_links(shown, path, ctx.doc, anchors_of, resolve):
             self.findings.append(_moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
@@ -210,7 +207,7 @@ class Checker:
             ctx = analyse(doc, self.vocabulary(lang, ""))
             found = list(apply_rules(page, extract(ctx), ctx))
             found += check_site_links(shown, html, site, doc)
-            self.links.append((project.display(html), doc))
+            self.links.append((project.display(html), doc.links))
             for finding in found:
                 self.findings.append(_relocated(finding, text, html, project))
         # The machine-readable set-up files (autoconfig, Autodiscover, profiles, SRV).
@@ -358,14 +355,7 @@ def _diffed(source: str, rendered: str, offset: int) -> list[int]:
 
 
 def front_matter(text: str) -> dict:
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return split_front_matter(text)[0]
 
 
 def language_from_path(path: Path) -> str | None:

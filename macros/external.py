@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .document import Document
+from .document import Link
 from .findings import Finding
 
 HTTP = re.compile(r"^https?://", re.I)
@@ -50,23 +50,21 @@ class Result:
         return f"HTTP {self.status}" if self.status is not None else self.error or "no answer"
 
 
-def external_links(docs: Iterable[tuple[str, Document]]) -> dict[str, list[tuple[str, int]]]:
+def external_links(pages: Iterable[tuple[str, Iterable[Link]]]) -> dict[str, list[tuple[str, int]]]:
     """Every http(s) URL, without its fragment, and each (path, line) that links to it.
 
     One URL is fetched once however many pages use it; every place is kept so
     that a broken URL is reported on each line a writer has to edit.
     """
-    places: dict[str, list[tuple[str, int]]] = {}
-    for path, doc in docs:
-        for link in doc.links:
+    places: dict[str, dict[tuple[str, int], None]] = {}  # dicts as ordered sets
+    for path, links in pages:
+        for link in links:
             href = link.href.strip()
             if not HTTP.match(href):
                 continue  # relative links are checked offline; mailto: and tel: are not pages
             url = href.partition("#")[0]
-            where = places.setdefault(url, [])
-            if (path, link.line) not in where:
-                where.append((path, link.line))
-    return places
+            places.setdefault(url, {})[(path, link.line)] = None
+    return {url: list(where) for url, where in places.items()}
 
 
 def fetch_status(url: str, timeout: float) -> int:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from .document import parse
 from .findings import Finding
-from .project import published_path
+from .project import mkdocs_config, published_path
 from .templates import split_front_matter
 
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
@@ -25,7 +23,7 @@ def _images(page: Path) -> list[tuple[int, str, str]]:
 
 
 def _theme_images(root: Path) -> set[Path]:
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    config = mkdocs_config(root)
     theme = config.get("theme") or {}
     return {(root / str(theme[key])).resolve() for key in ("logo", "favicon") if key in theme}
 

@@ -21,12 +21,14 @@ COMMENT_START = "{##"
 COMMENT_END = "##}"
 
 
-def jinja_environment() -> Environment:
+def jinja_environment(keep_trailing_newline: bool = True) -> Environment:
+    """``keep_trailing_newline=False`` is mkdocs-macros' own setting: a tree parsed with it
+    is the one the build parses from the same text."""
     return Environment(
         undefined=StrictUndefined,
         comment_start_string=COMMENT_START,
         comment_end_string=COMMENT_END,
-        keep_trailing_newline=True,
+        keep_trailing_newline=keep_trailing_newline,
         autoescape=False,
     )
 

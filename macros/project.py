@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-
-import yaml
 
 from .clients import EMPTY, Catalogue, load_catalogue
 from .labels import Labels, load_labels
 from .settings import Settings, load_settings
-from .sourcemap import DataError
+from .sourcemap import DataError, read_yaml
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -52,10 +50,24 @@ def published_path(root: Path, page: Path, href: str) -> Path:
     return target
 
 
-@cache
+_configs: dict[tuple[Path, str], dict] = {}
+
+
+def mkdocs_config(root: Path) -> dict:
+    """``mkdocs.yml`` as written (not as MkDocs completes it), parsed once per content: the
+    build asks for it on many pages, ``mkdocs serve`` may change it between two builds."""
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    key = (root, text)
+    if key not in _configs:
+        _configs.clear()
+        config = read_yaml(text)
+        _configs[key] = config if isinstance(config, dict) else {}
+    return _configs[key]
+
+
 def site_languages(root: Path) -> tuple[list[str], str]:
     """The languages the site is built in and the default one, as mkdocs.yml declares them."""
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    config = mkdocs_config(root)
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and "i18n" in plugin:
             languages = plugin["i18n"].get("languages", [])
@@ -72,11 +84,39 @@ class ProjectData:
     catalogue: Catalogue = EMPTY
 
 
+# The data as last loaded, with what it was loaded from: the i18n plugin builds every
+# language with a fresh macros environment, and parsing the YAML with its line numbers and
+# validating the model is most of what a build spends on the data.
+_loaded: dict[tuple, ProjectData] = {}
+
+
+def _data_key(project: Project, path: Path, default_language: str) -> tuple:
+    """Every byte the data is made of: a change to any data file, or to the settings file
+    given instead, loads it again (modification times can repeat within one clock tick)."""
+    digest = hashlib.sha256()
+    data_dir = project.root / "data"
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file()) if data_dir.is_dir() else []
+    for file in [*files, path]:
+        digest.update(str(file).encode() + b"\0")
+        digest.update(file.read_bytes() if file.is_file() else b"(absent)")
+    return (project.root.resolve(), path.resolve(), default_language, digest.hexdigest())
+
+
 def load_project(
     project: Project, settings_path: Path | None = None, default_language: str = DEFAULT_LANGUAGE
 ) -> ProjectData:
-    """Settings and labels together, every problem of both in one DataError."""
+    """Settings and labels together, every problem of both in one DataError. Loaded once
+    per state of the data files; the result is shared, so callers must not change it."""
     path = settings_path or project.settings_path
+    key = _data_key(project, path, default_language)
+    if key not in _loaded:
+        data = _load(project, path, default_language)
+        _loaded.clear()
+        _loaded[key] = data
+    return _loaded[key]
+
+
+def _load(project: Project, path: Path, default_language: str) -> ProjectData:
     problems = []
     settings = labels = None
     try:

@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .project import site_languages
+from .project import mkdocs_config, site_languages
 from .settings import INCOMING, MAIL_PROTOCOLS, Offer, Protocol, Security, Settings
 from .templates import split_front_matter
 
@@ -143,7 +141,7 @@ class Site:
 def site_info(root: Path) -> Site:
     """The site as ``mkdocs.yml`` and the settings pages describe it (not as ``mkdocs serve``
     rewrites it), so the build and ``guidekit export`` link to the same addresses."""
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    config = mkdocs_config(root)
     url = str(config.get("site_url") or "")
     if url and not url.endswith("/"):
         url += "/"

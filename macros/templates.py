@@ -4,20 +4,22 @@ mkdocs-macros reports a failed render with a traceback and no line of the
 source file. Parsing the page first lets guidekit say
 ``docs/en/windows-mail.md:14: unknown macro 'prot' …`` — the file a writer
 edits, the line in that file — and dry-run every call with literal arguments
-so a wrong protocol name fails the same way.
+so a wrong protocol name fails the same way. What the dry runs return can be
+kept (``results``) so the render that follows does not compute it again.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import yaml
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from .sourcemap import Problem
+from .sourcemap import Problem, read_yaml
 
 # The front matter as MkDocs recognises it (mkdocs.utils.meta).
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -30,7 +32,7 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     if not match:
         return {}, text, 0
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = read_yaml(match.group(1)) or {}
     except yaml.YAMLError:
         meta = {}
     return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")
@@ -63,16 +65,43 @@ class PageSource:
         return cls(path, body, text[:head].count("\n") + skipped + 1)
 
 
+# Parsed pages, by lexer settings and text. A build parses each page to check it, and the
+# translation table parses every page of every language: each text is parsed once.
+_parsed: OrderedDict[tuple, nodes.Template] = OrderedDict()
+PARSED_KEPT = 512
+TRAILING_NEWLINE = re.compile(r"(\r\n|\r|\n)\Z")
+
+
+def parse(env: Environment, source: str) -> nodes.Template:
+    """``env.parse(source)``, once per process for a given text. The tree is shared: read
+    it, never compile it (Jinja's optimiser may rewrite a tree it compiles)."""
+    if not env.keep_trailing_newline:  # the lexer drops it: the same tree without it
+        source = TRAILING_NEWLINE.sub("", source, count=1)
+    key = (env.lexer, tuple(sorted(env.extensions)), source)
+    tree = _parsed.get(key)
+    if tree is None:
+        tree = _parsed[key] = env.parse(source)
+        if len(_parsed) > PARSED_KEPT:
+            _parsed.popitem(last=False)
+    else:
+        _parsed.move_to_end(key)
+    return tree
+
+
 def check_template(
     page: PageSource,
     env: Environment,
     macros: Mapping[str, Callable],
     variables: Iterable[str] = ("page",),
+    results: dict[Hashable, str] | None = None,
+    trees: dict[str, nodes.Template] | None = None,
 ) -> list[Problem]:
     """Every problem of ``page``'s template: syntax, unknown names, bad calls, and anything
-    outside what a page may do (call the macros, read ``page``, use the allowed filters)."""
+    outside what a page may do (call the macros, read ``page``, use the allowed filters).
+    The output of each call dry-run without error goes into ``results``, by ``call_key``;
+    the parsed template into ``trees``, by its source."""
     try:
-        tree = env.parse(page.body)
+        tree = parse(env, page.body)
     except TemplateSyntaxError as exc:
         return [
             Problem(
@@ -83,13 +112,18 @@ def check_template(
                 "{% with %}; write {{ '{{' }} for a literal brace pair)",
             )
         ]
-    known = set(variables) | set(macros) | JINJA_GLOBALS | _assigned(tree)
+    if trees is not None:
+        trees[page.body] = tree
+    every = Walk(tree)
+    known = set(variables) | set(macros) | JINJA_GLOBALS | every.assigned()
     reported: set[int] = set()  # names already reported as the root of a forbidden read
     problems = [
         Problem(page.path, page.first_line + line - 1, "", message)
-        for line, message in _forbidden(tree, reported)
+        for line, message in _forbidden(every, reported)
     ]
-    for node in tree.find_all(nodes.Call):
+    values = constants(tree)
+    signatures: dict[str, inspect.Signature] = {}
+    for node in every.of(nodes.Call):
         line = page.first_line + node.lineno - 1
         if not isinstance(node.node, nodes.Name):
             continue
@@ -98,15 +132,47 @@ def check_template(
             if name not in known:
                 problems.append(Problem(page.path, line, "", _unknown("macro", name, macros)))
             continue
-        problems.extend(_check_call(page.path, line, name, macros[name], node))
-    called = {id(c.node) for c in tree.find_all(nodes.Call)}
-    for node in tree.find_all(nodes.Name):
+        if name not in signatures:
+            signatures[name] = inspect.signature(macros[name])
+        call = Call(name, macros[name], signatures[name], node)
+        problems.extend(_check_call(page.path, line, call, values, results))
+    called = {id(c.node) for c in every.of(nodes.Call)}
+    for node in every.of(nodes.Name):
         if node.ctx != "load" or id(node) in called or id(node) in reported:
             continue
         if node.name not in known:
             line = page.first_line + node.lineno - 1
             problems.append(Problem(page.path, line, "", _unknown("variable", node.name, macros)))
     return sorted(problems, key=lambda p: p.line)
+
+
+class Walk:
+    """Every node of a page's template, from one walk of the tree: each rule then picks the
+    kinds it needs from a list instead of walking the tree again."""
+
+    def __init__(self, tree: nodes.Template) -> None:
+        self.nodes = list(tree.find_all(nodes.Node))
+
+    def of(self, *kinds: type[nodes.Node]) -> list:
+        return [node for node in self.nodes if isinstance(node, kinds)]
+
+    def assigned(self) -> set[str]:
+        names = {n.name for n in self.of(nodes.Name) if n.ctx in ("store", "param")}
+        return names | {m.name for m in self.of(nodes.Macro)}
+
+
+def constants(tree: nodes.Template) -> dict[str, object]:
+    """Names a page sets once, at its top level, to a literal (``{% set panel = "…" %}``):
+    a call that passes one is as literal as a call that writes the value."""
+    stores = Counter(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
+    return {
+        node.target.name: node.node.value
+        for node in tree.body
+        if isinstance(node, nodes.Assign)
+        and isinstance(node.target, nodes.Name)
+        and isinstance(node.node, nodes.Const)
+        and stores[node.target.name] == 1
+    }
 
 
 # What a page may do besides calling the macros: read these attributes of ``page`` (and any
@@ -121,11 +187,11 @@ FILTERS = frozenset(
 SNIPPETS = "snippets/"
 
 
-def _forbidden(tree: nodes.Template, reported: set[int]) -> list[tuple[int, str]]:
+def _forbidden(every: Walk, reported: set[int]) -> list[tuple[int, str]]:
     """Template features a guide page must not use: they could read or run the build's
     internals (``config``, ``env``, ``__class__``…) or pull in unchecked templates."""
     out: list[tuple[int, str]] = []
-    reads = list(tree.find_all((nodes.Getattr, nodes.Getitem)))
+    reads = every.of(nodes.Getattr, nodes.Getitem)
     inner = {id(n.node) for n in reads}
     for node in reads:
         if id(node) in inner:
@@ -144,12 +210,12 @@ def _forbidden(tree: nodes.Template, reported: set[int]) -> list[tuple[int, str]
                     "page.url and page.meta.<key>, and call the macros)",
                 )
             )
-    for node in tree.find_all(nodes.Call):
+    for node in every.of(nodes.Call):
         if not isinstance(node.node, nodes.Name):
             out.append(
                 (node.lineno, "only the macros can be called in a page (no methods: use a filter)")
             )
-    for node in tree.find_all((nodes.Filter, nodes.Test)):
+    for node in every.of(nodes.Filter, nodes.Test):
         if isinstance(node, nodes.Filter) and node.name not in FILTERS:
             out.append(
                 (
@@ -158,7 +224,7 @@ def _forbidden(tree: nodes.Template, reported: set[int]) -> list[tuple[int, str]
                     f"(allowed: {', '.join(sorted(FILTERS))})",
                 )
             )
-    for node in tree.find_all((nodes.Import, nodes.FromImport, nodes.Extends)):
+    for node in every.of(nodes.Import, nodes.FromImport, nodes.Extends):
         out.append(
             (
                 node.lineno,
@@ -166,7 +232,7 @@ def _forbidden(tree: nodes.Template, reported: set[int]) -> list[tuple[int, str]
                 "(write the text in the page, or include a snippets/… file)",
             )
         )
-    for node in tree.find_all(nodes.Include):
+    for node in every.of(nodes.Include):
         name = node.template.value if isinstance(node.template, nodes.Const) else None
         if not (isinstance(name, str) and name.startswith(SNIPPETS) and ".." not in name):
             out.append(
@@ -206,36 +272,103 @@ def _readable(path: list[str]) -> bool:
     return False
 
 
-def _assigned(tree: nodes.Template) -> set[str]:
-    names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    names |= {m.name for m in tree.find_all(nodes.Macro)}
-    return names
-
-
 def _unknown(kind: str, name: str, macros: Mapping[str, Callable]) -> str:
     return f"unknown {kind} {name!r} (the macros are: {', '.join(sorted(macros))})"
 
 
-def _check_call(path: str, line: int, name: str, fn: Callable, call: nodes.Call) -> list[Problem]:
-    signature = inspect.signature(fn)
-    literal = all(isinstance(a, nodes.Const) for a in call.args) and all(
-        isinstance(k.value, nodes.Const) for k in call.kwargs
-    )
-    args = [a.value if isinstance(a, nodes.Const) else None for a in call.args]
-    kwargs = {
-        k.key: k.value.value if isinstance(k.value, nodes.Const) else None for k in call.kwargs
-    }
-    if call.dyn_args is not None or call.dyn_kwargs is not None:
-        return []
+def call_key(name: str, args: tuple, kwargs: Mapping) -> Hashable | None:
+    """What identifies a macro call on one page; None when an argument is not hashable."""
+    key = (name, args, tuple(sorted(kwargs.items())))
     try:
-        signature.bind(*args, **kwargs)
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of a macro in a page: the macro, its signature, the call's node."""
+
+    name: str
+    fn: Callable
+    signature: inspect.Signature
+    node: nodes.Call
+
+
+_UNKNOWN = object()  # an argument whose value is only known when the page is rendered
+
+
+def _literal(node: nodes.Node, values: Mapping[str, object]) -> object:
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, nodes.Name) and node.name in values:
+        return values[node.name]
+    return _UNKNOWN
+
+
+def _check_call(
+    path: str,
+    line: int,
+    call: Call,
+    values: Mapping[str, object],
+    results: dict[Hashable, str] | None = None,
+) -> list[Problem]:
+    node = call.node
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        return []
+    args = [_literal(a, values) for a in node.args]
+    kwargs = {k.key: _literal(k.value, values) for k in node.kwargs}
+    try:
+        call.signature.bind(*args, **kwargs)
     except TypeError as exc:
-        return [Problem(path, line, "", f"wrong arguments for {name}{signature}: {exc}")]
-    if not literal:
+        return [Problem(path, line, "", f"wrong arguments for {call.name}{call.signature}: {exc}")]
+    if any(v is _UNKNOWN for v in [*args, *kwargs.values()]):
         return []
     try:
-        fn(*args, **kwargs)
+        output = call.fn(*args, **kwargs)
     except (LookupError, ValueError, TypeError) as exc:
         message = exc.args[0] if exc.args else str(exc)
-        return [Problem(path, line, "", f"{name}(): {message}")]
+        return [Problem(path, line, "", f"{call.name}(): {message}")]
+    key = call_key(call.name, tuple(args), kwargs)
+    if results is not None and key is not None:
+        results[key] = output
     return []
+
+
+def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | None:
+    """The page's output, put together from the check's results, when the page only prints
+    text, literals and macro calls the check ran (most pages): Jinja would compile the page
+    to Python to print the same strings. None when anything else is in it."""
+    out: list[str] = []
+    values: dict[str, object] = {}
+    bound = constants(tree)
+    for statement in tree.body:
+        if isinstance(statement, nodes.Assign) and isinstance(statement.target, nodes.Name):
+            name = statement.target.name
+            if name not in bound:
+                return None
+            values[name] = bound[name]
+            continue
+        if not isinstance(statement, nodes.Output):
+            return None
+        for node in statement.nodes:
+            if isinstance(node, nodes.TemplateData):
+                out.append(node.data)
+            elif isinstance(node, (nodes.Const, nodes.Name)):
+                value = _literal(node, values)
+                if value is _UNKNOWN:
+                    return None
+                out.append(str(value))
+            elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
+                if node.dyn_args is not None or node.dyn_kwargs is not None:
+                    return None
+                args = tuple(_literal(a, values) for a in node.args)
+                kwargs = {k.key: _literal(k.value, values) for k in node.kwargs}
+                key = call_key(node.node.name, args, kwargs)
+                if key is None or key not in results:
+                    return None
+                out.append(str(results[key]))
+            else:
+                return None
+    return "".join(out)

@@ -23,6 +23,7 @@ from .document import HEADING_ID, parse
 from .findings import Finding
 from .pagerender import jinja_environment
 from .templates import FRONT_MATTER, split_front_matter
+from .templates import parse as parse_template
 
 HASH_KEY = "source_hash"
 STATES = ("ok", "outdated", "drift", "missing", "fallback")
@@ -48,18 +49,26 @@ class Signature:
 def signature(text: str, lang: str) -> Signature:
     _, body, offset = split_front_matter(text)
     sig = Signature()
+    # Parsed as MkDocs hands the page to the macros (blank lines after the front matter
+    # cut), so that the build's template check finds this text already parsed.
+    markdown = body.lstrip("\n")
+    cut = body.count("\n", 0, len(body) - len(markdown))
     try:
-        tree = jinja_environment().parse(body)
+        tree = parse_template(jinja_environment(keep_trailing_newline=False), markdown)
     except TemplateSyntaxError:
         tree = None
     for call in tree.find_all(nodes.Call) if tree else ():
         if isinstance(call.node, nodes.Name):
-            sig.macros.append((offset + call.lineno, _call_text(call)))
+            sig.macros.append((offset + cut + call.lineno, _call_text(call)))
     for number, line in enumerate(body.split("\n"), start=offset + 1):
         if line.lstrip().startswith("#"):
             found = HEADING_ID.search(line.strip())
             if found:
                 sig.ids.append((number, found.group(1)))
+    if "![" not in body and "|" not in body:
+        # Images start with "![" and table rows need "|": without either the page has
+        # neither, and the Markdown parse is the dearest part of a signature.
+        return sig
     doc = parse(re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", body, flags=re.S))
     for link in doc.links:
         if link.image:

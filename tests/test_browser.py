@@ -55,20 +55,17 @@ LANGUAGES, DEFAULT = site_languages(ROOT)
 # Every page of the default language is published in every language (translated or fallback).
 PAGES = sorted({p.stem for p in (ROOT / "docs" / DEFAULT).glob("*.md")} | {"index", "windows-mail"})
 
-# Console errors that are not the site's own fault (``allowed``), each with its reason:
-# - a request to another origin, aborted by these tests: the theme asks Google Fonts for Roboto
-#   (`theme.font: false` in mkdocs.yml would make the site self-contained);
-# - `<alternate link>/sitemap.xml`, 404: Material's language switcher fetches the sitemap under
-#   each `<link rel="alternate">`, expecting language roots, and mkdocs-static-i18n writes
-#   per-page links there. The theme catches the 404 itself and the switcher still lands on
-#   the same page (test_language_switcher_lands_on_the_same_page).
+# The one console error that is not the site's own fault (``allowed``): a 404 for
+# `<alternate link>/sitemap.xml`. Material's language switcher fetches the sitemap under each
+# `<link rel="alternate">`, expecting language roots, and mkdocs-static-i18n writes per-page
+# links there (so that the switcher lands on the same page without JavaScript). The theme
+# catches the 404 itself and the switcher still lands on the same page
+# (test_language_switcher_lands_on_the_same_page).
 
 
 def allowed(url: str, base: str) -> bool:
-    """Whether a console error about ``url`` is one of the two above."""
-    if not url.startswith(base):
-        return True
-    return url.endswith("/sitemap.xml") and url != base + "sitemap.xml"
+    """Whether a console error about ``url`` is the one above."""
+    return url.startswith(base) and url.endswith("/sitemap.xml") and url != base + "sitemap.xml"
 
 
 def url_of(lang: str, page: str) -> str:
@@ -146,6 +143,7 @@ class Tab:
     page: Page
     base: str
     errors: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)  # requests to another origin
 
     def open(self, path: str) -> None:
         self.page.goto(self.base + path, wait_until="load")
@@ -169,6 +167,12 @@ def tab(browser: BrowserContext, base_url: str) -> Iterator[Tab]:
     opened = Tab(page, base_url)
     page.on("console", opened._on_console)
     page.on("pageerror", lambda error: opened.errors.append(f"uncaught: {error}"))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(base_url) else opened.elsewhere.append(request.url)
+        ),
+    )
     yield opened
     page.close()
 
@@ -199,6 +203,7 @@ def test_page_renders_without_console_errors(tab: Tab, built_site: Path, lang: s
     shot.parent.mkdir(parents=True, exist_ok=True)
     tab.page.screenshot(path=str(shot))  # the first screen: a full page costs 3x the time
     assert tab.console_errors() == [], f"/{path}"
+    assert tab.elsewhere == [], f"/{path} asks another origin: the site must stand alone"
 
 
 # --- the language switcher ---------------------------------------------------------------------

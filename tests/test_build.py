@@ -142,6 +142,18 @@ def test_one_change_in_the_data_reaches_every_page_of_every_language(
     assert not re.search(r"\b993\b", index)
 
 
+def test_a_page_that_loops_is_rendered_by_jinja_with_the_data(project: Path) -> None:
+    # Most pages are put together from the template check's results; a loop is Jinja's.
+    page = project / "docs/fr/settings.md"
+    loop = "{% for p in ['imap', 'pop3'] %}\n- Boucle {{ protocol_name(p) }} : {{ port(p) }}\n"
+    page.write_text(page.read_text() + f"\n{loop}{{% endfor %}}\n")
+    result = run_guidekit("--root", str(project), "build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    text = "".join(article(project / "site", "fr", "settings/").text)
+    assert re.search(r"Boucle IMAP :\s+993\b", text)
+    assert re.search(r"Boucle POP :\s+995\b", text)
+
+
 # --- a broken input fails the build, names file and line, and keeps site/ ----------------------
 
 

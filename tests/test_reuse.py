@@ -1,0 +1,150 @@
+"""What the build reuses instead of computing again — the data, parsed pages, the template
+check's results — gives exactly what computing again gives, and is dropped when its source
+changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_project
+
+from macros.guide import make_macros
+from macros.pagerender import jinja_environment, page_variables
+from macros.pages import Rehearsal, page_context_for
+from macros.project import Project, load_project, site_languages
+from macros.sourcemap import DataError
+from macros.templates import PageSource, assemble, check_template, parse, split_front_matter
+
+DATA = load_project(Project(ROOT))
+LANGUAGES, _ = site_languages(ROOT)
+PAGES = sorted(p for lang in LANGUAGES for p in (ROOT / "docs" / lang).rglob("*.md"))
+
+
+def checked(text: str, lang: str = "en", root: Path | None = ROOT):
+    """(tree, results, what Jinja renders) for a page, as the build checks and renders it."""
+    meta, body, _ = split_front_matter(text)
+    body = body.lstrip("\n")
+    ctx = page_context_for(DATA, lang, meta)
+    macros = make_macros(lambda: ctx, root)
+    env = jinja_environment(keep_trailing_newline=False)  # as mkdocs-macros sets it
+    env.globals.update(macros)
+    results: dict = {}
+    trees: dict = {}
+    source = PageSource("page.md", body)
+    problems = check_template(source, env, macros, {"page", *meta}, results, trees)
+    assert problems == []
+    rendered = env.from_string(body).render(**page_variables(meta))
+    return trees[body], results, rendered
+
+
+def test_every_assembled_page_is_what_jinja_renders() -> None:
+    assembled = 0
+    for page in PAGES:
+        lang = page.relative_to(ROOT / "docs").parts[0]
+        tree, results, rendered = checked(page.read_text(encoding="utf-8"), lang)
+        text = assemble(tree, results)
+        if text is not None:
+            assert text == rendered, page
+            assembled += 1
+    assert assembled > len(PAGES) // 2  # the project's pages only print text and macro calls
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% for p in ['imap', 'pop3'] %}{{ port(p) }}\n{% endfor %}",
+        "Title: {{ page.title }}\n",
+        "{{ host('imap') | upper }}\n",
+        "{{ host(protocol) }}\n{% set protocol = 'imap' %}\n",
+        "{% if true %}{{ login() }}{% endif %}\n",
+    ],
+    ids=["loop", "page-variable", "filter", "set-after-use", "condition"],
+)
+def test_pages_doing_more_than_printing_are_left_to_jinja(body: str) -> None:
+    meta, text, _ = split_front_matter(f"---\ntitle: T\n---\n\n{body}")
+    env = jinja_environment(keep_trailing_newline=False)
+    macros = make_macros(lambda: page_context_for(DATA, "en", meta))
+    results: dict = {}
+    check_template(PageSource("p.md", text), env, macros, {"page", *meta}, results)
+    assert assemble(parse(env, text), results) is None
+
+
+def test_a_constant_set_once_is_passed_to_the_macro_as_written() -> None:
+    page = "---\ntitle: T\n---\n\n{% set p = 'pop3' %}\nPort: {{ port(p) }} or {{ port('imap') }}\n"
+    tree, results, rendered = checked(page)
+    assert assemble(tree, results) == rendered
+    assert "995" in rendered
+    assert "993" in rendered
+
+
+def test_a_call_the_check_did_not_run_is_not_assembled() -> None:
+    tree, results, _ = checked("---\ntitle: T\n---\n\n{{ port('imap') }}\n")
+    assert assemble(tree, {}) is None
+    assert assemble(tree, results) is not None
+
+
+def test_the_rehearsal_answers_only_for_the_page_it_checked() -> None:
+    rehearsal = Rehearsal()
+    env = jinja_environment(keep_trailing_newline=False)
+    rehearsal.start("docs/en/a.md", env)
+    calls = []
+
+    def port(protocol: str) -> str:
+        calls.append(protocol)
+        return f"computed {protocol}"
+
+    current = ["docs/en/a.md"]
+    macro = rehearsal.reusing("port", port, lambda: current[0])
+    rehearsal.results[("port", ("imap",), ())] = "checked imap"
+    assert macro("imap") == "checked imap"
+    assert calls == []
+    current[0] = "docs/en/b.md"  # another page: its own value, computed
+    assert macro("imap") == "computed imap"
+    assert macro(["unhashable"]) == "computed ['unhashable']"
+    assert calls == ["imap", ["unhashable"]]
+
+
+def test_the_rehearsed_environment_renders_checked_pages_and_compiles_others() -> None:
+    rehearsal = Rehearsal()
+    env = jinja_environment(keep_trailing_newline=False)
+    env.globals["shout"] = lambda word: word.upper()
+    rehearsal.start("p.md", env)
+    body = "Say {{ shout('hi') }}.\n"
+    check_template(
+        PageSource("p.md", body),
+        env,
+        {"shout": env.globals["shout"]},
+        (),
+        rehearsal.results,
+        rehearsal.trees,
+    )
+    rehearsal.results[("shout", ("hi",), ())] = "HI (checked)"
+    assert env.from_string(body).render() == "Say HI (checked)."
+    assert env.from_string(body).render() == "Say HI."  # used once: compiled the next time
+    assert env.from_string("{{ shout('a') ~ shout('b') }}").render() == "AB"
+
+
+def test_parsed_pages_are_shared_and_trailing_newlines_do_not_count() -> None:
+    env = jinja_environment(keep_trailing_newline=False)
+    assert parse(env, "a {{ b() }}\n") is parse(env, "a {{ b() }}")
+    assert parse(env, "a {{ b() }}") is not parse(env, "a {{ c() }}")
+    keeping = jinja_environment()
+    assert parse(keeping, "a {{ b() }}\n") is not parse(keeping, "a {{ b() }}")
+
+
+def test_the_data_is_loaded_again_when_a_data_file_changes(tmp_path: Path) -> None:
+    project = Project(copy_project(tmp_path / "project"))
+    first = load_project(project)
+    assert load_project(project) is first
+    labels = project.labels_dir / "en.yml"
+    text = labels.read_text(encoding="utf-8")
+    assert "  ssl_off: SSL off\n" in text
+    labels.write_text(text.replace("  ssl_off: SSL off\n", "  ssl_off: SSL disabled\n"))
+    second = load_project(project)
+    assert second is not first
+    assert second.labels["en"]("table.ssl_off") == "SSL disabled"
+    settings = project.settings_path
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n  broken: [\n")
+    with pytest.raises(DataError, match=r"data/settings\.yml:\d+"):
+        load_project(project)

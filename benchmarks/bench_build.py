@@ -46,11 +46,11 @@ from common import Timed, machine, table
 from macros.pagerender import page_variables, render_markdown
 from macros.pages import page_context_for
 from macros.project import Project, load_project, site_languages
+from macros.project import copy_project as project_copy
 from macros.templates import FRONT_MATTER
 from macros.translations import source_hash, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "macros", "images")
 OVERHEAD_AIM = 1.2  # build with macros / build with values written by hand
 LINEAR = 4.0  # 400 -> 1,600 pages
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -136,14 +136,7 @@ def guidekit_check(project: Path) -> Callable[[], str]:
 
 def copy_project(dest: Path) -> Path:
     """The project's pages, data, macros and images, as the tests copy them."""
-    dest.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, dest / part)
-    return dest
+    return project_copy(ROOT, dest)
 
 
 def read_config(project: Path) -> dict:

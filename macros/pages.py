@@ -7,19 +7,15 @@ never a per-language ``extra``.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
 from pathlib import Path
-
-from jinja2 import Environment, nodes
 
 from .guide import MACRO_NAMES
 from .project import DEFAULT_LANGUAGE, Project, ProjectData
+from .rehearsal import Rehearsal
 from .render import Context
 from .sourcemap import Problem
-from .templates import PageSource, assemble, call_key, check_template
+from .templates import PageSource, check_template
 
 
 def page_language(page) -> str:
@@ -94,64 +90,6 @@ def front_matter_problems(path: str, text: str, meta: dict, data: ProjectData) -
             )
         )
     return problems
-
-
-@dataclass(frozen=True)
-class Assembled:
-    """A page already rendered, answering mkdocs-macros as a compiled template would."""
-
-    text: str
-
-    def render(self, *_args, **_variables) -> str:
-        return self.text
-
-
-@dataclass
-class Rehearsal:
-    """What the template check parsed and what its dry runs returned, for one page. The
-    render of that page reuses both: each would otherwise be done twice, once checked, once
-    shown."""
-
-    page: str = ""  # the source file the results belong to
-    results: dict[Hashable, str] = field(default_factory=dict)
-    trees: dict[str, nodes.Template] = field(default_factory=dict)
-    jinja: Environment | None = None  # the environment whose from_string reuses the trees
-
-    def start(self, page: str, jinja: Environment) -> None:
-        self.page = page
-        self.results = {}
-        self.trees = {}
-        if jinja is not self.jinja:
-            self._compile_checked(jinja)
-            self.jinja = jinja
-
-    def _compile_checked(self, jinja: Environment) -> None:
-        """Make ``jinja.from_string`` answer with the page assembled from the check's
-        results when the tree the check parsed from the same source allows it."""
-        from_string = jinja.from_string
-
-        def compiled(source, globals=None, template_class=None):
-            tree = self.trees.pop(source, None) if isinstance(source, str) else None
-            if tree is None:
-                return from_string(source, globals, template_class)
-            text = assemble(tree, self.results)
-            if text is None:  # compiled from the text: the checked tree is shared
-                return from_string(source, globals, template_class)
-            return Assembled(text)
-
-        jinja.from_string = compiled  # type: ignore[method-assign]
-
-    def reusing(self, name: str, fn: Callable[..., str], page: Callable[[], str]):
-        """``fn``, answering from the results while ``page()`` is still the page checked."""
-
-        @functools.wraps(fn)
-        def macro(*args, **kwargs):
-            key = call_key(name, args, kwargs)
-            if key is not None and key in self.results and page() == self.page:
-                return self.results[key]
-            return fn(*args, **kwargs)
-
-        return macro
 
 
 def page_problems(env, root: Path, rehearsal: Rehearsal | None = None) -> list[Problem]:

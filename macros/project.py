@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,23 @@ class Project:
             return str(path.resolve().relative_to(self.root.resolve()))
         except ValueError:
             return str(path)
+
+
+# What a site is built from: the rest of a checkout (tests, benchmarks, site/) is not.
+PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "macros", "images")
+
+
+def copy_project(root: Path, dest: Path) -> Path:
+    """The project at ``root``, built from ``dest``: tests break a copy and benchmarks time
+    one, never the project itself."""
+    dest.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, dest / part)
+    return dest
 
 
 def published_path(root: Path, page: Path, href: str) -> Path:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import yaml
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from .rehearsal import UNKNOWN, call_key, constants, literal, parse
 from .sourcemap import Problem, read_yaml
 
 # The front matter as MkDocs recognises it (mkdocs.utils.meta).
@@ -63,29 +63,6 @@ class PageSource:
         rest = text[head:]
         skipped = len(rest) - len(rest.lstrip("\n"))
         return cls(path, body, text[:head].count("\n") + skipped + 1)
-
-
-# Parsed pages, by lexer settings and text. A build parses each page to check it, and the
-# translation table parses every page of every language: each text is parsed once.
-_parsed: OrderedDict[tuple, nodes.Template] = OrderedDict()
-PARSED_KEPT = 512
-TRAILING_NEWLINE = re.compile(r"(\r\n|\r|\n)\Z")
-
-
-def parse(env: Environment, source: str) -> nodes.Template:
-    """``env.parse(source)``, once per process for a given text. The tree is shared: read
-    it, never compile it (Jinja's optimiser may rewrite a tree it compiles)."""
-    if not env.keep_trailing_newline:  # the lexer drops it: the same tree without it
-        source = TRAILING_NEWLINE.sub("", source, count=1)
-    key = (env.lexer, tuple(sorted(env.extensions)), source)
-    tree = _parsed.get(key)
-    if tree is None:
-        tree = _parsed[key] = env.parse(source)
-        if len(_parsed) > PARSED_KEPT:
-            _parsed.popitem(last=False)
-    else:
-        _parsed.move_to_end(key)
-    return tree
 
 
 def check_template(
@@ -159,20 +136,6 @@ class Walk:
     def assigned(self) -> set[str]:
         names = {n.name for n in self.of(nodes.Name) if n.ctx in ("store", "param")}
         return names | {m.name for m in self.of(nodes.Macro)}
-
-
-def constants(tree: nodes.Template) -> dict[str, object]:
-    """Names a page sets once, at its top level, to a literal (``{% set panel = "…" %}``):
-    a call that passes one is as literal as a call that writes the value."""
-    stores = Counter(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
-    return {
-        node.target.name: node.node.value
-        for node in tree.body
-        if isinstance(node, nodes.Assign)
-        and isinstance(node.target, nodes.Name)
-        and isinstance(node.node, nodes.Const)
-        and stores[node.target.name] == 1
-    }
 
 
 # What a page may do besides calling the macros: read these attributes of ``page`` (and any
@@ -276,16 +239,6 @@ def _unknown(kind: str, name: str, macros: Mapping[str, Callable]) -> str:
     return f"unknown {kind} {name!r} (the macros are: {', '.join(sorted(macros))})"
 
 
-def call_key(name: str, args: tuple, kwargs: Mapping) -> Hashable | None:
-    """What identifies a macro call on one page; None when an argument is not hashable."""
-    key = (name, args, tuple(sorted(kwargs.items())))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
 @dataclass(frozen=True)
 class Call:
     """A call of a macro in a page: the macro, its signature, the call's node."""
@@ -294,17 +247,6 @@ class Call:
     fn: Callable
     signature: inspect.Signature
     node: nodes.Call
-
-
-_UNKNOWN = object()  # an argument whose value is only known when the page is rendered
-
-
-def _literal(node: nodes.Node, values: Mapping[str, object]) -> object:
-    if isinstance(node, nodes.Const):
-        return node.value
-    if isinstance(node, nodes.Name) and node.name in values:
-        return values[node.name]
-    return _UNKNOWN
 
 
 def _check_call(
@@ -317,13 +259,13 @@ def _check_call(
     node = call.node
     if node.dyn_args is not None or node.dyn_kwargs is not None:
         return []
-    args = [_literal(a, values) for a in node.args]
-    kwargs = {k.key: _literal(k.value, values) for k in node.kwargs}
+    args = [literal(a, values) for a in node.args]
+    kwargs = {k.key: literal(k.value, values) for k in node.kwargs}
     try:
         call.signature.bind(*args, **kwargs)
     except TypeError as exc:
         return [Problem(path, line, "", f"wrong arguments for {call.name}{call.signature}: {exc}")]
-    if any(v is _UNKNOWN for v in [*args, *kwargs.values()]):
+    if any(v is UNKNOWN for v in [*args, *kwargs.values()]):
         return []
     try:
         output = call.fn(*args, **kwargs)
@@ -334,41 +276,3 @@ def _check_call(
     if results is not None and key is not None:
         results[key] = output
     return []
-
-
-def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | None:
-    """The page's output, put together from the check's results, when the page only prints
-    text, literals and macro calls the check ran (most pages): Jinja would compile the page
-    to Python to print the same strings. None when anything else is in it."""
-    out: list[str] = []
-    values: dict[str, object] = {}
-    bound = constants(tree)
-    for statement in tree.body:
-        if isinstance(statement, nodes.Assign) and isinstance(statement.target, nodes.Name):
-            name = statement.target.name
-            if name not in bound:
-                return None
-            values[name] = bound[name]
-            continue
-        if not isinstance(statement, nodes.Output):
-            return None
-        for node in statement.nodes:
-            if isinstance(node, nodes.TemplateData):
-                out.append(node.data)
-            elif isinstance(node, (nodes.Const, nodes.Name)):
-                value = _literal(node, values)
-                if value is _UNKNOWN:
-                    return None
-                out.append(str(value))
-            elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
-                if node.dyn_args is not None or node.dyn_kwargs is not None:
-                    return None
-                args = tuple(_literal(a, values) for a in node.args)
-                kwargs = {k.key: _literal(k.value, values) for k in node.kwargs}
-                key = call_key(node.node.name, args, kwargs)
-                if key is None or key not in results:
-                    return None
-                out.append(str(results[key]))
-            else:
-                return None
-    return "".join(out)

@@ -22,8 +22,8 @@ from jinja2 import TemplateSyntaxError, nodes
 from .document import HEADING_ID, parse
 from .findings import Finding
 from .pagerender import jinja_environment
+from .rehearsal import parse as parse_template
 from .templates import FRONT_MATTER, split_front_matter
-from .templates import parse as parse_template
 
 HASH_KEY = "source_hash"
 STATES = ("ok", "outdated", "drift", "missing", "fallback")

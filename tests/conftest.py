@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from macros.project import copy_project as project_copy
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REGEN = os.environ.get("GUIDEKIT_REGEN") == "1"
-PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "macros", "images")
 
 
 def cases(kind: str) -> list[Path]:
@@ -50,14 +50,7 @@ def assert_matches(expected_file: Path, actual: str) -> None:
 
 def copy_project(dest: Path) -> Path:
     """A private copy of the project (pages, data, macros) to break and build."""
-    dest.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, dest / part)
-    return dest
+    return project_copy(ROOT, dest)
 
 
 def run_guidekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -11,10 +11,11 @@ from conftest import ROOT, copy_project
 
 from macros.guide import make_macros
 from macros.pagerender import jinja_environment, page_variables
-from macros.pages import Rehearsal, page_context_for
+from macros.pages import page_context_for
 from macros.project import Project, load_project, site_languages
+from macros.rehearsal import Rehearsal, assemble, parse
 from macros.sourcemap import DataError
-from macros.templates import PageSource, assemble, check_template, parse, split_front_matter
+from macros.templates import PageSource, check_template, split_front_matter
 
 DATA = load_project(Project(ROOT))
 LANGUAGES, _ = site_languages(ROOT)

@@ -25,12 +25,14 @@ time goes, by stage and by package.
 from __future__ import annotations
 
 import argparse
+import compileall
 import cProfile
 import os
 import posixpath
 import pstats
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,11 +76,13 @@ class Timing(Timed):
 
 def measure_turns(runs: dict[str, Callable[[], str]], repeat: int) -> dict[str, Timing]:
     """``repeat`` rounds of every run in turn, so that a machine slowing down or speeding up
-    during the measurement weighs on each run alike. Each run returns what the command wrote
-    on standard error."""
+    during the measurement weighs on each run alike; every other round in reverse order, so
+    that no run always follows the same one. Each run returns what the command wrote on
+    standard error."""
     timings = {name: Timing(name, []) for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
+    for round_ in range(repeat):
+        order = list(runs.items())
+        for name, run in order if round_ % 2 == 0 else reversed(order):
             start = time.perf_counter()
             stderr = run()
             timings[name].times.append(time.perf_counter() - start)
@@ -136,7 +140,14 @@ def guidekit_check(project: Path) -> Callable[[], str]:
 
 def copy_project(dest: Path) -> Path:
     """The project's pages, data, macros and images, as the tests copy them."""
-    return project_copy(ROOT, dest)
+    return byte_compiled(project_copy(ROOT, dest))
+
+
+def byte_compiled(project: Path) -> Path:
+    """The copy's Python modules compiled, as every build after the first finds them: else
+    each timed run would compile them again (PYTHONDONTWRITEBYTECODE, or a read-only copy)."""
+    compileall.compile_dir(project / "macros", quiet=1)
+    return project
 
 
 def read_config(project: Path) -> dict:
@@ -174,6 +185,12 @@ def write_by_hand(project: Path) -> int:
     return pages
 
 
+def paired_ratio(a: Timing, b: Timing) -> float:
+    """The median over the rounds of a's time / b's time in the same round: on a machine whose
+    speed drifts, the runs of one round met the same machine."""
+    return statistics.median(x / y for x, y in zip(a.times, b.times, strict=True))
+
+
 def bench_overhead(scratch: Path, repeat: int) -> float:
     with_macros = copy_project(scratch / "macros")
     by_hand = copy_project(scratch / "by-hand")
@@ -190,16 +207,18 @@ def bench_overhead(scratch: Path, repeat: int) -> float:
     rows[0] += (f"{macros.macros_best:.2f}",)
     rows[1] += ("—",)
     print(
-        f"1. The macros' overhead: the project's {pages} pages (every language), best of {repeat}"
+        f"1. The macros' overhead: the project's {pages} pages (every language), {repeat} rounds "
+        "of the two builds in turn"
     )
     print()
     head = ("build", "pages", "seconds (best)", "seconds (median)", "in the macros (best)")
     print(table(head, rows))
     print()
-    ratio = macros.best / plain.best
+    ratio = paired_ratio(macros, plain)
     verdict = "met" if ratio <= OVERHEAD_AIM else "not met"
+    print(f"macros / by hand (best over best): {macros.best / plain.best:.2f}x")
     print(
-        f"macros / by hand (best over best): {ratio:.2f}x, "
+        f"macros / by hand (median of the rounds' ratios): {ratio:.2f}x, "
         f"target: at most {OVERHEAD_AIM:.1f}x ({verdict})"
     )
     return ratio
@@ -328,7 +347,7 @@ def synthetic_site(dest: Path, pages: int) -> Path:
     stamp = f"---\nsource_hash: {source_hash(home['fr'])}\n---\n\n"
     (dest / "docs" / "fr" / "index.md").write_text(home["fr"], encoding="utf-8")
     (dest / "docs" / "en" / "index.md").write_text(stamp + home["en"], encoding="utf-8")
-    return dest
+    return byte_compiled(dest)
 
 
 def bench_growth(scratch: Path, sizes: list[int], repeat: int) -> None:
@@ -471,7 +490,7 @@ def profile_build(scratch: Path, what: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per build in 1 (5)")
+    parser.add_argument("--repeat", type=int, default=9, help="rounds of builds in 1 (9)")
     parser.add_argument(
         "--growth-repeat", type=int, default=2, help="runs per build and check in 2 (2)"
     )

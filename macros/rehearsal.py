@@ -66,14 +66,18 @@ def literal(node: nodes.Node, values: Mapping[str, object]) -> object:
 def constants(tree: nodes.Template) -> dict[str, object]:
     """Names a page sets once, at its top level, to a literal (``{% set panel = "…" %}``):
     a call that passes one is as literal as a call that writes the value."""
-    stores = Counter(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
-    return {
-        node.target.name: node.node.value
+    sets = [
+        node
         for node in tree.body
         if isinstance(node, nodes.Assign)
         and isinstance(node.target, nodes.Name)
         and isinstance(node.node, nodes.Const)
-        and stores[node.target.name] == 1
+    ]
+    if not sets:
+        return {}  # most pages: no need to walk the tree
+    stores = Counter(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
+    return {
+        node.target.name: node.node.value for node in sets if stores[node.target.name] == 1
     }
 
 

@@ -76,9 +76,7 @@ def constants(tree: nodes.Template) -> dict[str, object]:
     if not sets:
         return {}  # most pages: no need to walk the tree
     stores = Counter(n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param"))
-    return {
-        node.target.name: node.node.value for node in sets if stores[node.target.name] == 1
-    }
+    return {node.target.name: node.node.value for node in sets if stores[node.target.name] == 1}
 
 
 def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | None:

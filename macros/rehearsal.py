@@ -106,6 +106,8 @@ def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | Non
             elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
                 if node.dyn_args is not None or node.dyn_kwargs is not None:
                     return None
+                if node.node.name in values:  # the page set a name that hides the macro
+                    return None
                 args = tuple(literal(a, values) for a in node.args)
                 kwargs = {k.key: literal(k.value, values) for k in node.kwargs}
                 key = call_key(node.node.name, args, kwargs)

@@ -59,8 +59,9 @@ def test_every_assembled_page_is_what_jinja_renders() -> None:
         "{{ host('imap') | upper }}\n",
         "{{ host(protocol) }}\n{% set protocol = 'imap' %}\n",
         "{% if true %}{{ login() }}{% endif %}\n",
+        "{% set port = 'typed by hand' %}{{ port('imap') }}\n",
     ],
-    ids=["loop", "page-variable", "filter", "set-after-use", "condition"],
+    ids=["loop", "page-variable", "filter", "set-after-use", "condition", "macro-hidden"],
 )
 def test_pages_doing_more_than_printing_are_left_to_jinja(body: str) -> None:
     meta, text, _ = split_front_matter(f"---\ntitle: T\n---\n\n{body}")

@@ -11,9 +11,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
 from pathlib import Path
+
+from jinja2 import nodes
 
 from .claims import Claim, analyse, extract
 from .claims import Context as Analysis
@@ -26,6 +29,7 @@ from .links import check_links, check_site_links
 from .pagerender import jinja_environment, page_variables, render_markdown
 from .pages import front_matter_problems, page_context_for
 from .project import Project, ProjectData, published_path
+from .rehearsal import assemble_with_lines
 from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
 from .setup_check import setup_findings
 from .templates import FRONT_MATTER, PageSource, check_template, split_front_matter
@@ -149,13 +153,22 @@ class Checker:
         body = text[len(head) :]
         offset = head.count("\n")
         self.files_checked += 1
-        if self._template_problems(project, shown, text, meta, lang):
+        results: dict[Hashable, str] = {}
+        trees: dict[str, nodes.Template] = {}
+        if self._template_problems(project, shown, text, meta, lang, results, trees):
             return  # a page that must not run is not rendered
         offer = str(meta.get("offer") or self.settings.default_offer)
         page = Page(shown, offer, self.settings, macros=True)
-        context = page_context_for(self.settings_data, lang, meta)
-        rendered = render_markdown(body, context, page_variables(meta), project.root)
-        lines = line_map(body, rendered, offset)
+        checked = body.lstrip("\n")  # the text the template check parsed
+        assembled = assemble_with_lines(trees[checked], results) if checked in trees else None
+        if assembled is not None:  # exact lines, from the check's own results
+            rendered, template_lines = assembled
+            before = offset + body.count("\n", 0, len(body) - len(checked))
+            lines = [before + line for line in template_lines]
+        else:
+            context = page_context_for(self.settings_data, lang, meta)
+            rendered = render_markdown(body, context, page_variables(meta), project.root)
+            lines = line_map(body, rendered, offset)
         vocab = self.vocabulary(lang, rendered)
         ctx = analyse(parse(rendered), vocab)
         self._claims(page, ctx, lines)
@@ -168,9 +181,17 @@ class Checker:
         self._hardcoded(page, body, offset, vocab)
 
     def _template_problems(
-        self, project: Project, shown: str, text: str, meta: dict, lang: str
+        self,
+        project: Project,
+        shown: str,
+        text: str,
+        meta: dict,
+        lang: str,
+        results: dict[Hashable, str] | None = None,
+        trees: dict[str, nodes.Template] | None = None,
     ) -> bool:
-        """Front matter and Jinja a page must not have, as findings; True when there are any."""
+        """Front matter and Jinja a page must not have, as findings; True when there are any.
+        What the check ran and parsed goes into ``results`` and ``trees`` (check_template)."""
         problems = front_matter_problems(shown, text, meta, self.settings_data)
         rule = "value-mismatch"
         if not problems:
@@ -179,7 +200,8 @@ class Checker:
             _, body, _ = split_front_matter(text)
             source = PageSource.from_file_text(shown, text, body.lstrip("\n"))
             macros = make_macros(lambda: context, project.root)
-            problems = check_template(source, jinja_environment(), macros, {"page", *meta})
+            env = jinja_environment()
+            problems = check_template(source, env, macros, {"page", *meta}, results, trees)
         for problem in problems:
             self.findings.append(
                 Finding(shown, problem.line, 1, rule, "error", problem.message, "", problem.where)

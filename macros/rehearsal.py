@@ -83,7 +83,31 @@ def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | Non
     """The page's output, put together from the check's results, when the page only prints
     text, literals and macro calls the check ran (most pages): Jinja would compile the page
     to Python to print the same strings. None when anything else is in it."""
-    out: list[str] = []
+    pieces = _pieces(tree, results)
+    return None if pieces is None else "".join(text for _, text, _ in pieces)
+
+
+def assemble_with_lines(
+    tree: nodes.Template, results: Mapping[Hashable, str]
+) -> tuple[str, list[int]] | None:
+    """``assemble``'s output and, for each of its lines, the template line it comes from:
+    text keeps its own line, every line a macro wrote maps to the line of the call."""
+    pieces = _pieces(tree, results)
+    if pieces is None:
+        return None
+    lines = [1]
+    for line, text, written in pieces:
+        breaks = text.count("\n")
+        lines += [line] * breaks if written else range(line + 1, line + 1 + breaks)
+    return "".join(text for _, text, _ in pieces), lines
+
+
+def _pieces(
+    tree: nodes.Template, results: Mapping[Hashable, str]
+) -> list[tuple[int, str, bool]] | None:
+    """(template line, text, written by a macro) for each piece of the output; None when the
+    page does more than print text, literals and calls the check ran."""
+    out: list[tuple[int, str, bool]] = []
     values: dict[str, object] = {}
     bound = constants(tree)
     for statement in tree.body:
@@ -97,12 +121,12 @@ def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | Non
             return None
         for node in statement.nodes:
             if isinstance(node, nodes.TemplateData):
-                out.append(node.data)
+                out.append((node.lineno, node.data, False))
             elif isinstance(node, (nodes.Const, nodes.Name)):
                 value = literal(node, values)
                 if value is UNKNOWN:
                     return None
-                out.append(str(value))
+                out.append((node.lineno, str(value), True))
             elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
                 if node.dyn_args is not None or node.dyn_kwargs is not None:
                     return None
@@ -113,10 +137,10 @@ def assemble(tree: nodes.Template, results: Mapping[Hashable, str]) -> str | Non
                 key = call_key(node.node.name, args, kwargs)
                 if key is None or key not in results:
                     return None
-                out.append(str(results[key]))
+                out.append((node.lineno, str(results[key]), True))
             else:
                 return None
-    return "".join(out)
+    return out
 
 
 @dataclass(frozen=True)

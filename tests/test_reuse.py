@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
+from macros.check import line_map
 from macros.guide import make_macros
-from macros.pagerender import jinja_environment, page_variables
+from macros.pagerender import jinja_environment, page_variables, render_markdown
 from macros.pages import page_context_for
 from macros.project import Project, load_project, site_languages
-from macros.rehearsal import Rehearsal, assemble, parse
+from macros.rehearsal import Rehearsal, assemble, assemble_with_lines, parse
 from macros.sourcemap import DataError
 from macros.templates import PageSource, check_template, split_front_matter
 
@@ -150,3 +151,29 @@ def test_the_data_is_loaded_again_when_a_data_file_changes(tmp_path: Path) -> No
     settings.write_text(settings.read_text(encoding="utf-8") + "\n  broken: [\n")
     with pytest.raises(DataError, match=r"data/settings\.yml:\d+"):
         load_project(project)
+
+
+def test_assembled_lines_are_the_lines_the_regex_alignment_finds() -> None:
+    """``guidekit check`` maps each line of a page it assembled to its source line from the
+    template itself; for the project's pages that is what aligning the text finds."""
+    for page in PAGES:
+        lang = page.relative_to(ROOT / "docs").parts[0]
+        meta, body, _ = split_front_matter(page.read_text(encoding="utf-8"))
+        checked = body.lstrip("\n")
+        ctx = page_context_for(DATA, lang, meta)
+        macros = make_macros(lambda ctx=ctx: ctx, ROOT)
+        results: dict = {}
+        trees: dict = {}
+        env = jinja_environment()  # the checker's, which keeps the last newline
+        check_template(PageSource("p.md", checked), env, macros, {"page", *meta}, results, trees)
+        assembled = assemble_with_lines(trees[checked], results)
+        assert assembled is not None, page
+        rendered, lines = assembled
+        assert rendered == render_markdown(checked, ctx, page_variables(meta), ROOT), page
+        aligned = line_map(checked, rendered, 0)
+        assert len(lines) == len(aligned), page
+        # Only blank lines may differ (the one after a macro's last newline): no finding
+        # ever points at one.
+        rows = zip(rendered.split("\n"), lines, aligned, strict=True)
+        for number, (text, line, found) in enumerate(rows, start=1):
+            assert line == found or not text.strip(), (page, number)

@@ -8,7 +8,6 @@ typed values are also reported as ``hardcoded-value`` warnings.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Hashable
@@ -25,6 +24,7 @@ from .findings import Finding
 from .guide import make_macros
 from .htmldoc import parse_html
 from .images import image_findings
+from .linemap import line_map, moved, source_line
 from .links import check_links, check_site_links
 from .pagerender import jinja_environment, page_variables, render_markdown
 from .pages import front_matter_problems, page_context_for
@@ -111,7 +111,7 @@ class Checker:
     def _claims(self, page: Page, ctx: Analysis, lines=None) -> list[Claim]:
         claims = extract(ctx)
         for finding in apply_rules(page, claims, ctx):
-            self.findings.append(_moved(finding, lines) if lines else finding)
+            self.findings.append(moved(finding, lines) if lines else finding)
         return claims
 
     def check_locales(self, source_lang: str) -> None:
@@ -174,10 +174,10 @@ class Checker:
         self._claims(page, ctx, lines)
         resolve = partial(published_path, project.root)
         self.links.append(
-            (shown, [replace(link, line=_source_line(lines, link.line)) for link in ctx.doc.links])
+            (shown, [replace(link, line=source_line(lines, link.line)) for link in ctx.doc.links])
         )
         for finding in check_links(shown, path, ctx.doc, anchors_of, resolve):
-            self.findings.append(_moved(finding, lines))
+            self.findings.append(moved(finding, lines))
         self._hardcoded(page, body, offset, vocab)
 
     def _template_problems(
@@ -302,78 +302,6 @@ def _col(body: str, line: int, needle: str) -> int:
         if found >= 0:
             return found + 1
     return 1
-
-
-def _moved(finding: Finding, lines: list[int]) -> Finding:
-    """A finding on rendered Markdown, moved to the line of the page's source."""
-    if not lines:
-        return finding
-
-    def mapped(match: re.Match) -> str:
-        return f"line {_source_line(lines, int(match.group(1)))}"
-
-    message = re.sub(r"\bline (\d+)", mapped, finding.message)
-    return replace(finding, line=_source_line(lines, finding.line), message=message)
-
-
-def _source_line(lines: list[int], rendered: int) -> int:
-    return lines[min(rendered, len(lines)) - 1] if lines else rendered
-
-
-JINJA_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
-
-
-def line_map(source: str, rendered: str, offset: int) -> list[int]:
-    """For each rendered line, the line of the source file it came from.
-
-    Each source line becomes a pattern — its text as written, each Jinja part matching
-    whatever it rendered to, newlines included — and the whole rendered page must match
-    the patterns in order: lines a macro did not touch map one to one, the lines a macro
-    produced map to the line of the call. A page the patterns cannot describe (a loop
-    repeating lines) falls back to a line diff.
-    """
-    exact = _aligned(source, rendered)
-    if exact is not None:
-        return [line + offset for line in exact]
-    return _diffed(source, rendered, offset)
-
-
-def _aligned(source: str, rendered: str) -> list[int] | None:
-    lines = source.split("\n")
-    if any(("{{" in line) != ("}}" in line) or ("{%" in line) != ("%}" in line) for line in lines):
-        return None  # a Jinja part spanning lines
-    patterns = []
-    for line in lines:
-        parts = JINJA_PART.split(line)
-        patterns.append("(" + "[\\s\\S]*?".join(re.escape(p) for p in parts) + ")")
-    try:
-        match = re.fullmatch("\n".join(patterns), rendered)
-    except (re.error, RecursionError):
-        return None
-    if match is None:
-        return None
-    starts = [0] + [i + 1 for i, c in enumerate(rendered) if c == "\n"]
-    result = []
-    group = 1
-    for start in starts:
-        while group < len(lines) and match.end(group) < start:
-            group += 1
-        result.append(group)
-    return result
-
-
-def _diffed(source: str, rendered: str, offset: int) -> list[int]:
-    src = source.split("\n")
-    out = rendered.split("\n")
-    result = [0] * len(out)
-    matcher = difflib.SequenceMatcher(a=src, b=out, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        for index in range(b0, b1):
-            if tag == "equal":
-                result[index] = a0 + (index - b0) + 1 + offset
-            else:
-                result[index] = min(a0 + (index - b0), max(a1 - 1, a0)) + 1 + offset
-    return result
 
 
 def front_matter(text: str) -> dict:

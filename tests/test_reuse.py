@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
-from macros.check import line_map
 from macros.guide import make_macros
+from macros.linemap import line_map
 from macros.pagerender import jinja_environment, page_variables, render_markdown
 from macros.pages import page_context_for
 from macros.project import Project, load_project, site_languages

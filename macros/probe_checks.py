@@ -157,9 +157,8 @@ def greet(a: Attempt, wire: Wire, clear: bool = False) -> str:
         raise
     finally:
         wire.deadline = a.deadline
-    heard = speaker(line)
-    if heard != a.protocol:
-        what = f"answers {NAMES[heard]}" if heard else f"does not speak {t.name}"
+    what = misheard(a, line)
+    if what:
         raise Failure(
             f"greeting {quote(line)}: port {t.port} {what}",
             f"port {t.port} {what} ({quote(line, 24)}): the data gives {t.port} to {t.name} "
@@ -255,6 +254,15 @@ def silent(a: Attempt) -> Failure:
     )
 
 
+def misheard(a: Attempt, line: str) -> str:
+    """What a greeting says instead of the protocol the data gives the port ("answers POP3",
+    "does not speak IMAP"); empty when it speaks that protocol."""
+    heard = speaker(line)
+    if heard == a.protocol:
+        return ""
+    return f"answers {NAMES[heard]}" if heard else f"does not speak {a.target.name}"
+
+
 def not_tls(a: Attempt, exc: BaseException) -> Failure:
     """An SSL port whose handshake failed: listen to it in clear text to say what it is."""
     t = a.target
@@ -275,9 +283,8 @@ def not_tls(a: Attempt, exc: BaseException) -> Failure:
             f"{failed}, and no clear-text greeting either",
             f"port {t.port} speaks neither TLS nor {t.name}: fix {t.port_at} or the server",
         )
-    heard = speaker(line)
-    if heard != a.protocol:
-        what = f"answers {NAMES[heard]}" if heard else f"does not speak {t.name}"
+    what = misheard(a, line)
+    if what:
         return Failure(
             f"{failed}; in clear text it {what}: {quote(line)}",
             f"port {t.port} {what} in clear text ({quote(line, 24)}): the data gives "

@@ -153,13 +153,13 @@ class Checker:
         body = text[len(head) :]
         offset = head.count("\n")
         self.files_checked += 1
+        checked = body.lstrip("\n")  # as MkDocs hands it to the macros
         results: dict[Hashable, str] = {}
         trees: dict[str, nodes.Template] = {}
-        if self._template_problems(project, shown, text, meta, lang, results, trees):
+        if self._template_problems(project, shown, text, checked, meta, lang, results, trees):
             return  # a page that must not run is not rendered
         offer = str(meta.get("offer") or self.settings.default_offer)
         page = Page(shown, offer, self.settings, macros=True)
-        checked = body.lstrip("\n")  # the text the template check parsed
         assembled = assemble_with_lines(trees[checked], results) if checked in trees else None
         if assembled is not None:  # exact lines, from the check's own results
             rendered, template_lines = assembled
@@ -185,20 +185,21 @@ class Checker:
         project: Project,
         shown: str,
         text: str,
+        body: str,
         meta: dict,
         lang: str,
-        results: dict[Hashable, str] | None = None,
-        trees: dict[str, nodes.Template] | None = None,
+        results: dict[Hashable, str],
+        trees: dict[str, nodes.Template],
     ) -> bool:
         """Front matter and Jinja a page must not have, as findings; True when there are any.
-        What the check ran and parsed goes into ``results`` and ``trees`` (check_template)."""
+        ``body`` is the page's text after its front matter, as MkDocs hands it to the macros;
+        what the check ran and parsed goes into ``results`` and ``trees`` (check_template)."""
         problems = front_matter_problems(shown, text, meta, self.settings_data)
         rule = "value-mismatch"
         if not problems:
             rule = "forbidden-template"
             context = page_context_for(self.settings_data, lang, meta)
-            _, body, _ = split_front_matter(text)
-            source = PageSource.from_file_text(shown, text, body.lstrip("\n"))
+            source = PageSource.from_file_text(shown, text, body)
             macros = make_macros(lambda: context, project.root)
             env = jinja_environment()
             problems = check_template(source, env, macros, {"page", *meta}, results, trees)

@@ -92,7 +92,7 @@ def front_matter_problems(path: str, text: str, meta: dict, data: ProjectData) -
     return problems
 
 
-def page_problems(env, root: Path, rehearsal: Rehearsal | None = None) -> list[Problem]:
+def page_problems(env, root: Path, rehearsal: Rehearsal) -> list[Problem]:
     """Front matter and template problems of the page mkdocs-macros is about to render."""
     page = env.page
     project = Project(root)
@@ -105,8 +105,6 @@ def page_problems(env, root: Path, rehearsal: Rehearsal | None = None) -> list[P
         return problems
     source = PageSource.from_file_text(path, text, env.markdown)
     ours = {name: env.macros[name] for name in MACRO_NAMES}
-    if rehearsal is None:
-        return check_template(source, env.env, ours, {"page", *meta})
     rehearsal.start(page.file.abs_src_path, env.env)
     return check_template(
         source, env.env, ours, {"page", *meta}, rehearsal.results, rehearsal.trees

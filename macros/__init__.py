@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from .gitinfo import remember_git_info
 from .guide import make_macros
 from .pages import Rehearsal, page_context, page_problems
 from .project import Project, load_project
@@ -21,8 +22,11 @@ def define_env(env) -> None:
         data = load_project(project)
     except DataError as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    env.variables["guidekit"] = data
-    rehearsal = env.variables["guidekit_rehearsal"] = Rehearsal()
+    remember_git_info()
+    # Kept on the plugin, not in its variables: pages may not use them, and mkdocs-macros
+    # turns every variable into JSON for a debug line at the start of each build.
+    rehearsal = Rehearsal()
+    env.guidekit = (data, rehearsal)
 
     def current():
         return page_context(data, env.page, env.conf)
@@ -35,6 +39,7 @@ def define_env(env) -> None:
 
 
 def on_pre_page_macros(env) -> None:
-    problems = page_problems(env, Path(env.project_dir), env.variables["guidekit_rehearsal"])
+    data, rehearsal = env.guidekit
+    problems = page_problems(env, Path(env.project_dir), data, rehearsal)
     if problems:
         raise PluginError("\n".join(str(p) for p in problems))

@@ -92,13 +92,12 @@ def front_matter_problems(path: str, text: str, meta: dict, data: ProjectData) -
     return problems
 
 
-def page_problems(env, root: Path, rehearsal: Rehearsal) -> list[Problem]:
+def page_problems(env, root: Path, data: ProjectData, rehearsal: Rehearsal) -> list[Problem]:
     """Front matter and template problems of the page mkdocs-macros is about to render."""
     page = env.page
     project = Project(root)
     path = project.display(Path(page.file.abs_src_path))
     text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
-    data: ProjectData = env.variables["guidekit"]
     meta = page.meta or {}
     problems = front_matter_problems(path, text, meta, data)
     if problems:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import yaml
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from .rehearsal import UNKNOWN, call_key, constants, literal, parse
+from .rehearsal import UNKNOWN, call_key, constants, every_node, literal, parse
 from .sourcemap import Problem, read_yaml
 
 # The front matter as MkDocs recognises it (mkdocs.utils.meta).
@@ -128,7 +128,7 @@ class Walk:
     kinds it needs from a list instead of walking the tree again."""
 
     def __init__(self, tree: nodes.Template) -> None:
-        self.nodes = list(tree.find_all(nodes.Node))
+        self.nodes = every_node(tree)
 
     def of(self, *kinds: type[nodes.Node]) -> list:
         return [node for node in self.nodes if isinstance(node, kinds)]

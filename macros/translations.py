@@ -22,6 +22,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from .document import HEADING_ID, parse
 from .findings import Finding
 from .pagerender import jinja_environment
+from .rehearsal import every_node
 from .rehearsal import parse as parse_template
 from .templates import FRONT_MATTER, split_front_matter
 
@@ -57,8 +58,8 @@ def signature(text: str, lang: str) -> Signature:
         tree = parse_template(jinja_environment(keep_trailing_newline=False), markdown)
     except TemplateSyntaxError:
         tree = None
-    for call in tree.find_all(nodes.Call) if tree else ():
-        if isinstance(call.node, nodes.Name):
+    for call in every_node(tree) if tree else ():
+        if isinstance(call, nodes.Call) and isinstance(call.node, nodes.Name):
             sig.macros.append((offset + cut + call.lineno, _call_text(call)))
     for number, line in enumerate(body.split("\n"), start=offset + 1):
         if line.lstrip().startswith("#"):

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_project
+from jinja2 import nodes
 
 from macros.guide import make_macros
 from macros.linemap import line_map
 from macros.pagerender import jinja_environment, page_variables, render_markdown
 from macros.pages import page_context_for
 from macros.project import Project, load_project, site_languages
-from macros.rehearsal import Rehearsal, assemble, assemble_with_lines, parse
+from macros.rehearsal import Rehearsal, assemble, assemble_with_lines, every_node, parse
 from macros.sourcemap import DataError
 from macros.templates import PageSource, check_template, split_front_matter
 
@@ -134,6 +135,25 @@ def test_parsed_pages_are_shared_and_trailing_newlines_do_not_count() -> None:
     assert parse(env, "a {{ b() }}") is not parse(env, "a {{ c() }}")
     keeping = jinja_environment()
     assert parse(keeping, "a {{ b() }}\n") is not parse(keeping, "a {{ b() }}")
+
+
+NESTED = (
+    "{% set q = 1 %}{% for x in y %}{{ x | upper }}{% if a.b %}{{ f(1, b=[2, c]) }}"
+    "{% else %}{{ g(*d, **e) }}{% endif %}{% endfor %}{% include 'snippets/a.md' %}"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [NESTED, *(p.read_text(encoding="utf-8") for p in PAGES)],
+    ids=["nested", *(p.relative_to(ROOT / "docs").as_posix() for p in PAGES)],
+)
+def test_the_walk_of_a_tree_finds_what_jinja_finds_in_its_order(text: str) -> None:
+    tree = jinja_environment().parse(text)
+    jinja = list(tree.find_all(nodes.Node))
+    assert len(jinja) > 1
+    assert [id(n) for n in every_node(tree)] == [id(n) for n in jinja]
+    assert every_node(tree) is every_node(tree)  # one walk per tree
 
 
 def test_the_data_is_loaded_again_when_a_data_file_changes(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def define_env(env) -> None:
         data = load_project(project)
     except DataError as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    remember_git_info()
+    remember_git_info(env.variables.get("git"))
     # Kept on the plugin, not in its variables: pages may not use them, and mkdocs-macros
     # turns every variable into JSON for a debug line at the start of each build.
     rehearsal = Rehearsal()

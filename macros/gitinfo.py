@@ -37,10 +37,13 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size)
 
 
-def remembered(ask: Callable[[], Any]) -> Callable[[], Any]:
+def remembered(ask: Callable[[], Any], answer: Any = None) -> Callable[[], Any]:
     """``ask`` (mkdocs-macros' ``get_git_info``), answered from the last answer while the
-    repository is as it was. Each caller gets its own copy to change."""
+    repository is as it was; ``answer``, when given, is what ``ask`` just answered. Each
+    caller gets its own copy to change."""
     last: dict[str, Any] = {}
+    if answer is not None:
+        last["state"], last["answer"] = repository_state(Path.cwd()), answer
 
     def info():
         state = repository_state(Path.cwd())
@@ -55,11 +58,12 @@ def remembered(ask: Callable[[], Any]) -> Callable[[], Any]:
     return info
 
 
-def remember_git_info() -> None:
-    """Wrap mkdocs-macros' ``get_git_info`` once per process (a no-op if it is gone)."""
+def remember_git_info(answer: Any = None) -> None:
+    """Wrap mkdocs-macros' ``get_git_info`` once per process (a no-op if it is gone), from
+    ``answer``: the ``git`` variable it has just filled for the first build."""
     from mkdocs_macros import context
 
     ask = getattr(context, "get_git_info", None)
     if ask is None or hasattr(ask, "remembers"):
         return
-    context.get_git_info = remembered(ask)
+    context.get_git_info = remembered(ask, answer)

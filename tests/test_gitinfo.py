@@ -54,6 +54,13 @@ def test_each_caller_gets_its_own_copy(repo: Path) -> None:
     assert info()["commit"] == "abc"
 
 
+def test_the_answer_just_given_is_remembered(repo: Path) -> None:
+    info = remembered(lambda: {"commit": "asked"}, {"commit": "given"})
+    assert info()["commit"] == "given"
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second")
+    assert info()["commit"] == "asked"
+
+
 def test_a_new_tag_changes_the_state(repo: Path) -> None:
     before = repository_state(repo)
     git(repo, "tag", "v1")

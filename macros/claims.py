@@ -92,6 +92,11 @@ class Scan:
     def words(self) -> list[Word]:
         return self.vocab.scan(self.visible) if self.vocab else []
 
+    @cached_property
+    def auth(self) -> list[Word]:
+        """Words about outgoing authentication (``Vocabulary.scan_auth``)."""
+        return self.vocab.scan_auth(self.visible) if self.vocab else []
+
     def of(self, kind: str) -> list[Word]:
         return [w for w in self.words if w.kind == kind]
 

@@ -28,6 +28,7 @@ VOCABULARY = {
     "off": ("security", "off"),
     "incoming": ("direction", "incoming"),
     "outgoing": ("direction", "outgoing"),
+    "auth": ("auth", "auth_words"),
 }
 
 

@@ -9,6 +9,7 @@ RULES = {
     "security-port": "a security mode stated for a port that has another one",
     "value-mismatch": "a host or port the data does not offer for that role",
     "contradiction": "two statements of one page that cannot both hold",
+    "smtp-auth": "an instruction to send without authentication where the data requires it",
     "hardcoded-value": "a literal value in a macro-driven page of the project",
     "broken-anchor": "a link to a heading id that does not exist",
     "broken-link": "a link to a page or file that does not exist",

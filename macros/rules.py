@@ -437,4 +437,7 @@ class Rules:
 
 
 def apply_rules(page: Page, claims: list[Claim], ctx: Context) -> Iterator[Finding]:
+    from .auth import auth_findings  # it reads Page and target() from this module
+
     yield from Rules(page, claims, ctx).run()
+    yield from auth_findings(page, ctx)

@@ -23,6 +23,10 @@ CATEGORIES = {
 }
 FLAT = ("port_words", "server_words", "obligation", "conditional")
 OPTIONAL_FLAT = ("security_words",)
+# Words about outgoing authentication, kept apart from the words that bind ports: a client's
+# label ("My outgoing server (SMTP) requires authentication") must not hide the protocol and
+# direction words inside it from the ports of its sentence.
+AUTH = {"auth_words": "auth", "auth_off_words": "auth_off", "turn_off_words": "turn_off"}
 
 
 @dataclass(frozen=True)
@@ -42,25 +46,43 @@ class Vocabulary:
 
     languages: tuple[str, ...]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower phrase → kind, value
+    auth_terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # the AUTH lists
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        body = _trie_regex(self.terms)
-        # A hyphen may follow ("SMTP-Server"); a dot only at a sentence end ("…SSL.").
-        return re.compile(rf"(?<![\w/.-])(?:{body})(?![\w/]|\.\w)", re.IGNORECASE)
+        return _compile(self.terms)
+
+    @cached_property
+    def auth_pattern(self) -> re.Pattern[str]:
+        return _compile(self.auth_terms)
 
     def scan(self, text: str) -> list[Word]:
-        hits = []
-        for match in self.pattern.finditer(text):
-            key = _normalise(match.group(0))
-            kind, value = self.terms[key]
-            hits.append(Word(match.start(), match.end(), kind, value, match.group(0)))
-        return hits
+        return _scan(self.pattern, self.terms, text)
+
+    def scan_auth(self, text: str) -> list[Word]:
+        """The words about outgoing authentication, apart from ``scan``'s."""
+        return _scan(self.auth_pattern, self.auth_terms, text) if self.auth_terms else []
 
     def merged(self, other: Vocabulary) -> Vocabulary:
-        terms = dict(other.terms)
-        terms.update(self.terms)
-        return Vocabulary(self.languages + other.languages, terms)
+        return Vocabulary(
+            self.languages + other.languages,
+            {**other.terms, **self.terms},
+            {**other.auth_terms, **self.auth_terms},
+        )
+
+
+def _compile(terms: dict[str, tuple[str, str]]) -> re.Pattern[str]:
+    body = _trie_regex(terms)
+    # A hyphen may follow ("SMTP-Server"); a dot only at a sentence end ("…SSL.").
+    return re.compile(rf"(?<![\w/.-])(?:{body})(?![\w/]|\.\w)", re.IGNORECASE)
+
+
+def _scan(pattern: re.Pattern[str], terms: dict[str, tuple[str, str]], text: str) -> list[Word]:
+    hits = []
+    for match in pattern.finditer(text):
+        kind, value = terms[_normalise(match.group(0))]
+        hits.append(Word(match.start(), match.end(), kind, value, match.group(0)))
+    return hits
 
 
 def _normalise(phrase: str) -> str:
@@ -141,6 +163,13 @@ def load_vocabulary(folder: Path) -> dict[str, Vocabulary]:
             kind = section.removesuffix("s") if section.endswith("_words") else section
             for word in words:
                 vocab.terms.setdefault(_normalise(str(word)), (kind, section))
+        for section, kind in AUTH.items():
+            words = data.get(section, [])
+            if not isinstance(words, list):
+                problems.append(smap.problem((section,), "expected a list of words (may be empty)"))
+                continue
+            for word in words:
+                vocab.auth_terms.setdefault(_normalise(str(word)), (kind, section))
         result[path.stem] = vocab
     if problems:
         raise DataError(problems)
@@ -153,8 +182,8 @@ def with_terms(
     """The vocabularies plus phrases learnt elsewhere (the clients' labels), per language."""
     out = {}
     for lang, vocab in vocabularies.items():
-        extra = dict(vocab.terms)
+        extra, auth = dict(vocab.terms), dict(vocab.auth_terms)
         for text, kind, value in terms.get(lang, []):
-            extra.setdefault(_normalise(text), (kind, value))
-        out[lang] = Vocabulary(vocab.languages, extra)
+            (auth if kind in AUTH.values() else extra).setdefault(_normalise(text), (kind, value))
+        out[lang] = Vocabulary(vocab.languages, extra, auth)
     return out

@@ -121,6 +121,20 @@ DEFECTS = {
             "docs/en/windows-mail.md", "{{ port('imap') }}", "{{ port('imap', ssl=False) }}"
         ),
     ),
+    "outgoing sign-in turned off": Defect(
+        "docs/en/android-gmail.md",
+        "smtp-auth",
+        replace_line(
+            "docs/en/android-gmail.md",
+            "{{ ui('require_signin') }}: on",
+            "{{ ui('require_signin') }}: off",
+        ),
+    ),
+    "authentication box unticked": Defect(
+        "docs/fr/mail-windows.md",
+        "smtp-auth",
+        replace_line("docs/fr/mail-windows.md", "Cochez « {{ ui('auth", "Décochez « {{ ui('auth"),
+    ),
     "forbidden jinja": Defect(
         "docs/fr/settings.md",
         "forbidden-template",

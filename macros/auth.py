@@ -12,11 +12,14 @@ section heading. A conditional sentence ("if your provider…") is not an instru
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .claims import ANSWER_GAP, MAIL, Claim, Context, Scan, bind
+from .claims import ANSWER_GAP, MAIL, Claim, Context, Scan, bind, target
 from .document import Unit
 from .findings import Finding
-from .rules import Page, target
+
+if TYPE_CHECKING:  # the rules run this one: they import it
+    from .rules import Page
 
 # Between a verb that turns something off and the setting it turns off: a few words ("the
 # box", "la case « "), no end of clause.

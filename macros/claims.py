@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .document import Document, Unit
+from .settings import INCOMING
 from .vocabulary import Vocabulary, Word
 
 HOST = re.compile(
@@ -439,3 +440,19 @@ def extract(ctx: Context) -> list[Claim]:
             claim.alternatives = len(ports)
             claims.append(claim)
     return claims
+
+
+def target(claim: Claim) -> str | None:
+    """The protocol (or ``incoming``) a claim is about, from the strongest evidence."""
+    if claim.protocol:
+        return claim.protocol
+    if claim.direction == "outgoing":
+        return "smtp"
+    if claim.direction == "incoming":
+        heading = claim.heading_protocol
+        if heading == "smtp":
+            return "smtp"  # a section about SMTP: the "incoming" label is the mistake
+        return heading if heading in INCOMING else "incoming"
+    if claim.heading_protocol == "smtp":
+        return "smtp"
+    return None

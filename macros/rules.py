@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .claims import MAIL, Claim, Context
+from .auth import auth_findings
+from .claims import MAIL, Claim, Context, target
 from .findings import Finding
 from .settings import INCOMING, PROTOCOLS, Offer, Port, Settings
 
@@ -97,22 +98,6 @@ def port_macro(protocol: str, entry: Port) -> str:
 
 def owners(offer: Offer, port: int) -> list[tuple[str, Port]]:
     return [(proto, p) for proto, ports in offer.ports.items() for p in ports if p.port == port]
-
-
-def target(claim: Claim) -> str | None:
-    """The protocol (or ``incoming``) a claim is about, from the strongest evidence."""
-    if claim.protocol:
-        return claim.protocol
-    if claim.direction == "outgoing":
-        return "smtp"
-    if claim.direction == "incoming":
-        heading = claim.heading_protocol
-        if heading == "smtp":
-            return "smtp"  # a section about SMTP: the "incoming" label is the mistake
-        return heading if heading in INCOMING else "incoming"
-    if claim.heading_protocol == "smtp":
-        return "smtp"
-    return None
 
 
 class Rules:
@@ -437,7 +422,5 @@ class Rules:
 
 
 def apply_rules(page: Page, claims: list[Claim], ctx: Context) -> Iterator[Finding]:
-    from .auth import auth_findings  # it reads Page and target() from this module
-
     yield from Rules(page, claims, ctx).run()
     yield from auth_findings(page, ctx)

@@ -12,14 +12,13 @@ section heading. A conditional sentence ("if your provider…") is not an instru
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from .claims import ANSWER_GAP, MAIL, Claim, Context, Scan, bind, target
+from .binding import ANSWER_GAP, bind
+from .claims import Claim, Context, Scan, target
 from .document import Unit
 from .findings import Finding
-
-if TYPE_CHECKING:  # the rules run this one: they import it
-    from .rules import Page
+from .offers import Page
+from .settings import MAIL_PROTOCOLS
 
 # Between a verb that turns something off and the setting it turns off: a few words ("the
 # box", "la case « "), no end of clause.
@@ -135,7 +134,7 @@ def _about(unit: Unit, start: int, end: int, ctx: Context) -> str | None:
 
 
 def _server_of(words) -> str | None:
-    protocols = {w.value for w in words if w.kind == "protocol"} & set(MAIL)
+    protocols = {w.value for w in words if w.kind == "protocol"} & set(MAIL_PROTOCOLS)
     directions = {w.value for w in words if w.kind == "direction"}
     if protocols == {"smtp"} or (not protocols and directions == {"outgoing"}):
         return "smtp"

@@ -26,11 +26,12 @@ from .htmldoc import parse_html
 from .images import image_findings
 from .linemap import line_map, moved, source_line
 from .links import check_links, check_site_links
+from .offers import Page, host_roles, offer_of_host, owners, port_macro
 from .pagerender import jinja_environment, page_variables, render_markdown
 from .pages import front_matter_problems, page_context_for
 from .project import Project, ProjectData, published_path
 from .rehearsal import assemble_with_lines
-from .rules import Page, apply_rules, host_roles, offer_of_host, owners, port_macro
+from .rules import apply_rules
 from .setup_check import setup_findings
 from .templates import FRONT_MATTER, PageSource, check_template, split_front_matter
 from .translations import locale_drift, statuses

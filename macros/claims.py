@@ -6,7 +6,7 @@ and dates are never claims. Each claim is then bound to a protocol or a
 direction by the nearest evidence: its own clause, its sentence or item, the
 sibling items above it ("Server type: POP3", "Incoming server: …"), its
 parent items, the table headers, the section heading; and to a security
-mode the same way.
+mode the same way (binding.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .binding import bind, context_units
 from .document import Document, Unit
 from .settings import INCOMING
 from .vocabulary import Vocabulary, Word
@@ -46,9 +47,6 @@ CLAUSE = re.compile(
 )
 DIGIT = re.compile(r"\d")
 MAIL_PORTS = {25, 110, 143, 465, 587, 993, 995, 2525}
-PROTOCOLS = ("imap", "pop3", "smtp", "activesync", "ews")
-MAIL = ("imap", "pop3", "smtp")
-DIRECTIONS = ("incoming", "outgoing")
 
 
 @dataclass
@@ -195,234 +193,13 @@ def _port_numbers(unit: Unit, ctx: Context) -> list[tuple[int, int, int]]:
     return ports
 
 
-def _only(values, allowed: tuple[str, ...]) -> str | None:
-    found = {v for v in values if v in allowed}
-    return found.pop() if len(found) == 1 else None
-
-
-def _distance(word: Word, start: int, end: int) -> int:
-    if word.end <= start:
-        return start - word.end
-    return max(word.start - end, 0) + 1  # ties go to the word before
-
-
-def _closest(words: list[Word], start: int, end: int, found: Scan, rivals) -> Word | None:
-    """The word for the span ``start:end``: in its own clause if any, else one that is not
-    closer to another port of the unit, else the nearest."""
-    if not words:
-        return None
-    own_clause = found.clause(start)
-    same = [w for w in words if found.clause(w.start) == own_clause]
-    if same:
-        return min(same, key=lambda w: _distance(w, start, end))
-    mine = [
-        w
-        for w in words
-        if all(_distance(w, start, end) <= _distance(w, s, e) for s, e, _ in rivals)
-    ]
-    return min(mine, key=lambda w: _distance(w, start, end)) if mine else None
-
-
-def _heading_protocol(unit: Unit, ctx: Context) -> str | None:
-    for heading in reversed(unit.headings):
-        found = ctx.vocab.scan(heading.text)
-        protocol = _only((w.value for w in found if w.kind == "protocol"), MAIL)
-        if protocol:
-            return protocol
-        if any(w.kind == "protocol" for w in found):
-            return None
-    return None
-
-
-def _compatible(protocol: str, direction: str | None) -> bool:
-    if direction == "incoming":
-        return protocol != "smtp"
-    if direction == "outgoing":
-        return protocol not in ("imap", "pop3")
-    return True
-
-
-def _siblings_before(unit: Unit, ctx: Context) -> list[Unit]:
-    if unit.group is None or unit.kind != "item":
-        return []
-    group = [u for u in ctx.doc.units if u.group == unit.group and u.kind == "item"]
-    return list(reversed(group[: group.index(unit)]))
-
-
-def _declaration(unit: Unit, ctx: Context) -> tuple[str | None, Unit | None]:
-    """A sibling item naming exactly one protocol and no port: the group's server type."""
-    if unit.group is None:
-        return None, None
-    found = None
-    for other in ctx.doc.units:
-        if other is unit or other.group != unit.group or other.kind != "item":
-            continue
-        protocol = _only(ctx.of(other).values("protocol"), MAIL)
-        if protocol and not ctx.ports(other) and not ctx.of(other).hosts:
-            if found and found[0] != protocol:
-                return None, None
-            found = (protocol, other)
-    return found if found else (None, None)
-
-
-def _context_units(unit: Unit) -> list[tuple[Unit, str]]:
-    out: list[tuple[Unit, str]] = []
-    parent = unit.parent
-    while parent is not None:
-        out.append((parent, "parent"))
-        parent = parent.parent
-    if unit.row_header is not None:
-        out.append((unit.row_header, "table"))
-    if unit.column_header is not None:
-        out.append((unit.column_header, "table"))
-    return out
-
-
-def bind(claim: Claim, start: int, end: int, ctx: Context) -> None:
-    """Bind ``claim`` (at ``start:end`` of its unit) to a protocol, direction and security."""
-    unit = claim.unit
-    own = ctx.of(unit)
-    claim.heading_protocol = _heading_protocol(unit, ctx)
-    claim.obligation = bool(own.of("obligation"))
-    claim.conditional = bool(own.of("conditional"))
-    if unit.kind == "code":
-        return
-    rivals = [(s, e, v) for s, e, v in ctx.ports(unit) if (s, e) != (start, end)]
-    protocol = _closest(own.of("protocol"), start, end, own, rivals)
-    direction = _closest(own.of("direction"), start, end, own, rivals)
-    if protocol:
-        claim.protocol, claim.protocol_from, claim.protocol_line = (
-            protocol.value,
-            "unit",
-            claim.line,
-        )
-    own_direction = direction.value if direction else None
-    claim.direction = own_direction
-    if not (claim.protocol and claim.direction):
-        _from_siblings(claim, ctx)
-    context = _context_units(unit)
-    for source, _ in context:
-        if claim.direction:
-            break
-        claim.direction = _only(ctx.of(source).values("direction"), DIRECTIONS)
-    if not claim.protocol:
-        declared, by = _declaration(unit, ctx)
-        if declared and by is not None and _compatible(declared, claim.direction):
-            claim.protocol, claim.protocol_from = declared, "sibling"
-            claim.protocol_line, claim.declared_by = by.line, by
-    for source, label in context:
-        if claim.protocol:
-            break
-        name = _only(ctx.of(source).values("protocol"), PROTOCOLS)
-        if name and _compatible(name, own_direction):
-            claim.protocol, claim.protocol_from, claim.protocol_line = name, label, source.line
-    _bind_security(claim, start, end, ctx, rivals)
-
-
-def _from_siblings(claim: Claim, ctx: Context) -> None:
-    """Walk up the items above: "Server type: POP3", "Incoming server: …", then "Port: 995"."""
-    for other in _siblings_before(claim.unit, ctx):
-        found = ctx.of(other)
-        if ctx.ports(other) and not claim.direction and not claim.protocol:
-            other_direction = _only(found.values("direction"), DIRECTIONS)
-            other_protocol = _only(found.values("protocol"), MAIL)
-            if not other_direction and not other_protocol:
-                return  # an earlier setting: what came before it is about it
-        if not claim.direction:
-            claim.direction = _only(found.values("direction"), DIRECTIONS)
-        if not claim.protocol:
-            protocol = _only(found.values("protocol"), MAIL)
-            if protocol and _compatible(protocol, claim.direction):
-                claim.protocol, claim.protocol_from, claim.protocol_line = (
-                    protocol,
-                    "sibling",
-                    other.line,
-                )
-                if not ctx.ports(other) and not found.hosts:
-                    claim.declared_by = other
-        if claim.protocol:
-            return
-
-
-SECURITY_KEY = re.compile(
-    r"ssl|tls|sécurité|securit|chiffr|crypt|verschl|sicher|segur|cifr|sicurez|szyfr|zabezp", re.I
-)
-
-
-def _bind_security(claim: Claim, start: int, end: int, ctx: Context, rivals) -> None:
-    unit = claim.unit
-    own = ctx.of(unit)
-    word = _closest(own.of("security"), start, end, own, rivals)
-    if word is not None:
-        claim.security, claim.security_text = _with_answer(word, own), word.text
-        return
-    if unit.kind == "cell":
-        _table_security(claim, ctx)
-        return
-    if unit.group is not None and unit.kind == "item":
-        siblings = [u for u in ctx.doc.units if u.group == unit.group and u is not unit]
-        if not any(ctx.ports(u) for u in siblings):
-            for other in siblings:
-                other_scan = ctx.of(other)
-                found = other_scan.of("security")
-                if found:
-                    claim.security = _with_answer(found[0], other_scan)
-                    claim.security_text = found[0].text
-                    return
-
-
-ANSWER_GAP = re.compile(r"^[\s:=*_«»\"“”'()–-]{0,6}$")
-
-
-def _with_answer(word: Word, found: Scan) -> str:
-    """``SSL : Non`` is SSL off: a security key takes the answer right after it. A "no"
-    further away negates something else ("no cambia": does not change)."""
-    if word.value not in ("ssl", "either"):
-        return word.value
-    for answer in found.of("answer"):
-        if answer.start >= word.end and ANSWER_GAP.match(found.visible[word.end : answer.start]):
-            return "off" if answer.value == "negative" else word.value
-    return word.value
-
-
-def _table_security(claim: Claim, ctx: Context) -> None:
-    unit = claim.unit
-    header = unit.column_header
-    if header is not None:
-        found = ctx.of(header)
-        words = found.of("security")
-        if words:
-            claim.security, claim.security_text = _with_answer(words[0], found), header.text
-            return
-    for cell in unit.row or []:
-        if cell is unit or cell.column_header is None:
-            continue
-        if not (
-            SECURITY_KEY.search(cell.column_header.text)
-            or ctx.says(cell.column_header, "security_word")
-        ):
-            continue
-        found = ctx.of(cell)
-        words = found.of("security")
-        answers = found.of("answer")
-        if words:
-            claim.security, claim.security_text = _with_answer(words[0], found), cell.text
-            return
-        if answers:
-            key = ctx.of(cell.column_header).of("security")
-            positive = key[0].value if key else "ssl"
-            claim.security = positive if answers[0].value == "affirmative" else "off"
-            claim.security_text = f"{cell.column_header.text}: {cell.text}"
-            return
-
-
 def extract(ctx: Context) -> list[Claim]:
     """Every port and host claim of the page, bound."""
     claims: list[Claim] = []
     for unit in ctx.doc.units:
         found = ctx.of(unit)
         server_context = ctx.says(unit, "server_word", "direction", "protocol") or any(
-            ctx.says(u, "server_word") for u, _ in _context_units(unit)
+            ctx.says(u, "server_word") for u, _ in context_units(unit)
         )
         for start, end, host, port in found.hosts:
             if unit.kind == "code" and port is None:

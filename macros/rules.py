@@ -2,105 +2,35 @@
 
 Each finding says what the page says (``found``), what the data says
 (``expected``) and how to fix it; for the project's own pages the fix names
-the macro to use instead of a typed value.
+the macro to use instead of a typed value. Statements held against each other are in
+``statements.py``, outgoing authentication in ``auth.py``, what the data offers in
+``offers.py``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from .auth import auth_findings
-from .claims import MAIL, Claim, Context, target
+from .claims import Claim, Context, target
 from .findings import Finding
-from .settings import INCOMING, PROTOCOLS, Offer, Port, Settings
-
-NAMES = {"imap": "IMAP", "pop3": "POP3", "smtp": "SMTP", "activesync": "ActiveSync", "ews": "EWS"}
-NAMES |= {"incoming": "the incoming server", "outgoing": "the outgoing server"}
-NAMES_PATTERN = re.compile(r"imap|pop|smtp", re.IGNORECASE)
-SECURITY = {"ssl": "SSL/TLS", "starttls": "STARTTLS", "none": "no encryption", "off": "without SSL"}
-
-
-@dataclass
-class Page:
-    """What the rules need to know about the page being checked."""
-
-    path: str
-    offer_key: str
-    settings: Settings
-    macros: bool = False  # a page of the project, where the fix is a macro
-
-    @property
-    def offer(self) -> Offer:
-        return self.settings.offer(self.offer_key)
+from .offers import (
+    NAMES,
+    SECURITY,
+    Page,
+    describe,
+    host_roles,
+    hosts_of,
+    offer_of_host,
+    owners,
+    port_macro,
+    provider_domains,
+)
+from .settings import INCOMING, PROTOCOLS, Port
+from .statements import Statements
 
 
-def host_pattern(host: str) -> re.Pattern[str]:
-    """``pro{n}.mail.ovh.net`` also matches what legacy pages write: pro1, proN, pro?, proX."""
-    escaped = re.escape(host).replace(r"\{n\}", r"(?:\d+|n|x|\?|\*)")
-    return re.compile(rf"^{escaped}$", re.IGNORECASE)
-
-
-def host_roles(offer: Offer, host: str) -> set[str]:
-    roles = set()
-    for region in offer.regions.values():
-        for protocol in PROTOCOLS:
-            endpoint = region.endpoint(protocol)
-            if endpoint and any(host_pattern(n).match(host) for n in endpoint.names()):
-                roles.add(protocol)
-    return roles
-
-
-def offer_of_host(settings: Settings, host: str) -> str | None:
-    for key, offer in settings.offers.items():
-        if host_roles(offer, host):
-            return key
-    return None
-
-
-def _provider_domains(settings: Settings) -> set[str]:
-    out = set()
-    for offer in settings.offers.values():
-        for region in offer.regions.values():
-            for protocol in PROTOCOLS:
-                endpoint = region.endpoint(protocol)
-                for name in endpoint.names() if endpoint else []:
-                    out.add(name.split(".")[-2])
-    return out
-
-
-def describe(offer: Offer, protocol: str) -> str:
-    if protocol == "incoming":
-        return "; ".join(f"{NAMES[p]}: {describe(offer, p)}" for p in INCOMING if p in offer.ports)
-    ports = offer.ports.get(protocol, [])
-    return " or ".join(f"{p.port} ({SECURITY[p.security]})" for p in ports) or "no port"
-
-
-def hosts_of(offer: Offer, protocol: str) -> str:
-    names: list[str] = []
-    for region in offer.regions.values():
-        for proto in INCOMING if protocol == "incoming" else (protocol,):
-            endpoint = region.endpoint(proto) if proto in PROTOCOLS else None
-            for name in endpoint.names() if endpoint else []:
-                if name not in names:
-                    names.append(name)
-    return ", ".join(n.replace("{n}", "N") for n in names) or "none"
-
-
-def port_macro(protocol: str, entry: Port) -> str:
-    return (
-        f"{{{{ port('{protocol}') }}}}"
-        if entry.is_ssl
-        else f"{{{{ port('{protocol}', ssl=False) }}}}"
-    )
-
-
-def owners(offer: Offer, port: int) -> list[tuple[str, Port]]:
-    return [(proto, p) for proto, ports in offer.ports.items() for p in ports if p.port == port]
-
-
-class Rules:
+class Rules(Statements):
     def __init__(self, page: Page, claims: list[Claim], ctx: Context) -> None:
         self.page = page
         self.offer = page.offer
@@ -289,7 +219,7 @@ class Rules:
                     f"{host} is a server of {name}, not of {self.offer.name} "
                     f"(use {hosts_of(self.offer, about or 'imap')}, or set offer: {other})"
                 )
-            elif host.split(".")[-2] in _provider_domains(self.page.settings):
+            elif host.split(".")[-2] in provider_domains(self.page.settings):
                 message = (
                     f"{host} is not a server of {self.offer.name} "
                     f"(use {hosts_of(self.offer, about or 'imap')})"
@@ -312,113 +242,6 @@ class Rules:
             )
             message = f"{host} is the {role} server, but it is given for {NAMES[about]} ({fix})"
             self._add(claim, "value-mismatch", message, hosts_of(self.offer, about), host)
-
-    # -- statements against each other ------------------------------------------------------
-
-    def _obligations(self) -> None:
-        for claim in self.claims:
-            if not (claim.obligation and claim.port and not claim.conditional):
-                continue
-            if claim.alternatives != 1 or claim.findings or claim.in_code:
-                continue
-            about = target(claim) or self._owner(claim.port)
-            if about is None:
-                continue
-            others = [
-                c
-                for c in self.claims
-                if c is not claim
-                and c.port
-                and c.port != claim.port
-                and not c.in_code
-                and not c.conditional
-                and (target(c) or self._owner(c.port)) == about
-            ]
-            if not others:
-                continue
-            first = min(others, key=lambda c: c.line)
-            how = f" with {SECURITY[first.security]}" if first.security in SECURITY else ""
-            message = (
-                f"this line makes port {claim.port} mandatory for {NAMES[about]}, but line "
-                f"{first.line} sets port {first.port}{how}; a reader cannot follow both "
-                f"(the data offers {describe(self.offer, about)}: keep one instruction)"
-            )
-            self._add(
-                claim,
-                "contradiction",
-                message,
-                f"{NAMES[about]}: {describe(self.offer, about)}",
-                f"line {first.line}: {first.port}; line {claim.line}: {claim.port} mandatory",
-                needle=str(claim.port),
-            )
-
-    def _owner(self, port: int) -> str | None:
-        found = owners(self.offer, port)
-        return found[0][0] if found else None
-
-    def _declarations(self) -> None:
-        seen: set[int] = set()
-        for claim in self.claims:
-            unit = claim.declared_by
-            if unit is None or id(unit) in seen:
-                continue
-            seen.add(id(unit))
-            heading, declared = claim.heading_protocol, claim.protocol
-            if heading not in INCOMING or heading == declared or declared not in INCOMING:
-                continue
-            group = [c for c in self.claims if c.declared_by is unit]
-            if any("protocol-port" in c.findings for c in group):
-                continue
-            message = (
-                f"this step sets up {NAMES[declared]}, but its section is about "
-                f"{NAMES[heading]} (make the heading and the step name the same protocol)"
-            )
-            self._add(
-                unit.line,
-                "contradiction",
-                message,
-                NAMES[heading],
-                NAMES[declared],
-                needle=unit.text.split()[0] if unit.text else "",
-            )
-
-    def _labels(self) -> None:
-        """A label that names SMTP with incoming, or IMAP/POP3 with outgoing."""
-        under_smtp = {
-            id(c.unit): c for c in self.claims if c.heading_protocol == "smtp" and not c.in_code
-        }
-        for unit in self.ctx.doc.units:
-            if unit.kind not in ("item", "cell", "heading"):
-                continue
-            if id(unit) not in under_smtp and not NAMES_PATTERN.search(unit.text):
-                continue  # names no protocol: nothing to label wrongly
-            found = self.ctx.of(unit)
-            protocols = found.values("protocol") & set(MAIL)
-            directions = found.values("direction")
-            if id(unit) in under_smtp and not protocols and directions == {"incoming"}:
-                protocols = {"smtp"}
-            if len(protocols) != 1 or len(directions) != 1:
-                continue
-            protocol, direction = protocols.pop(), directions.pop()
-            clash = (protocol == "smtp" and direction == "incoming") or (
-                protocol in INCOMING and direction == "outgoing"
-            )
-            if not clash:
-                continue
-            word = next(w for w in found.of("direction"))
-            right = "outgoing" if protocol == "smtp" else "incoming"
-            message = (
-                f"{NAMES[protocol]} is labelled {direction}, but {NAMES[protocol]} is the "
-                f"{right} server (write {right} here, or name the right protocol)"
-            )
-            self._add(
-                unit.line_at(word.start),
-                "contradiction",
-                message,
-                f"{NAMES[protocol]}: {right}",
-                f"{NAMES[protocol]}: {direction}",
-                needle=word.text,
-            )
 
 
 def apply_rules(page: Page, claims: list[Claim], ctx: Context) -> Iterator[Finding]:

@@ -58,11 +58,11 @@ from macros.document import parse
 from macros.findings import Finding
 from macros.guide import make_macros
 from macros.links import EXTERNAL
+from macros.offers import offer_of_host
 from macros.pagerender import jinja_environment, render_markdown
 from macros.pages import page_context_for
 from macros.project import Project, ProjectData, load_project
 from macros.render import Context, strong
-from macros.rules import offer_of_host
 from macros.settings import INCOMING, MAIL_PROTOCOLS, Port, Protocol
 from macros.templates import FRONT_MATTER
 from macros.vocabulary import Vocabulary, load_vocabulary

@@ -15,10 +15,10 @@ import re
 
 from .binding import ANSWER_GAP, bind
 from .claims import Claim, Context, Scan, target
-from .document import Unit
 from .findings import Finding
 from .offers import Page
 from .settings import MAIL_PROTOCOLS
+from .units import Unit
 
 # Between a verb that turns something off and the setting it turns off: a few words ("the
 # box", "la case « "), no end of clause.

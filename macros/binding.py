@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .document import Unit
 from .settings import MAIL_PROTOCOLS as MAIL
 from .settings import PROTOCOLS
+from .units import Unit
 from .vocabulary import CATEGORIES, Word
 
 if TYPE_CHECKING:  # claims.py runs bind(): it imports this module

@@ -19,7 +19,7 @@ from jinja2 import nodes
 
 from .claims import Claim, analyse, extract
 from .claims import Context as Analysis
-from .document import Link, parse
+from .document import parse
 from .findings import Finding
 from .guide import make_macros
 from .htmldoc import parse_html
@@ -35,6 +35,7 @@ from .rules import apply_rules
 from .setup_check import setup_findings
 from .templates import FRONT_MATTER, PageSource, check_template, split_front_matter
 from .translations import locale_drift, statuses
+from .units import Link
 from .vocabulary import Vocabulary
 
 LOCALE_FILE = re.compile(r"^(.+)\.([a-z]{2}(?:[-_][a-z]{2,4})?)\.md$", re.I)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .binding import bind, context_units
-from .document import Document, Unit
 from .settings import INCOMING
+from .units import Document, Unit
 from .vocabulary import Vocabulary, Word
 
 HOST = re.compile(

@@ -11,16 +11,25 @@ Markdown syntax.
 
 from __future__ import annotations
 
-import bisect
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-BR = "\u2028"  # stands for <br>: a line break inside one block
+from .units import (
+    BR,
+    Document,
+    Heading,
+    Link,
+    TextRun,
+    Unit,
+    code_breaks,
+    slugs,
+    split_run,
+    text_run,
+)
+
 ATTR_LIST = re.compile(r"\{\s*[.#:][^{}\n]*\}")
 HEADING_ID = re.compile(r"\{\s*#([\w:.-]+)[^{}]*\}\s*$")
 ANCHOR_HTML = re.compile(
@@ -28,98 +37,6 @@ ANCHOR_HTML = re.compile(
 )
 BR_HTML = re.compile(r"<br\s*/?>", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\s*_]+(?=[\"«“(*_]*[A-ZÀ-ÖØ-Þ0-9])")
-
-
-@dataclass
-class Heading:
-    level: int
-    text: str
-    line: int
-    ids: list[str]
-
-
-@dataclass
-class Link:
-    href: str
-    line: int
-    text: str
-    image: bool = False
-
-
-@dataclass(eq=False)
-class Unit:
-    """A piece of text that can state a setting, with where it sits."""
-
-    kind: str  # heading | sentence | item | cell | code
-    text: str
-    breaks: list[tuple[int, int]]  # (offset, line) from which each line starts
-    headings: list[Heading] = field(default_factory=list)
-    parent: Unit | None = None
-    group: int | None = None  # units of one list share a group
-    row: list[Unit] | None = None  # the table row holding this cell
-    column_header: Unit | None = None
-    row_header: Unit | None = None
-    table: int | None = None
-
-    @property
-    def line(self) -> int:
-        return self.breaks[0][1]
-
-    def line_at(self, offset: int) -> int:
-        starts = [b[0] for b in self.breaks]
-        return self.breaks[max(bisect.bisect_right(starts, offset) - 1, 0)][1]
-
-
-@dataclass
-class Document:
-    units: list[Unit]
-    headings: list[Heading]
-    links: list[Link]
-    anchors: set[str]
-    lines: list[str]
-
-    def column(self, line: int, needle: str) -> int:
-        """1-based column of ``needle`` on ``line`` (1 when it cannot be found)."""
-        if not 0 < line <= len(self.lines) or not needle:
-            return 1
-        found = self.lines[line - 1].lower().find(needle.lower())
-        return found + 1 if found >= 0 else 1
-
-
-def slugs(text: str) -> set[str]:
-    """The ids common Markdown engines give a heading (Python-Markdown, GitHub, legacy)."""
-    plain = re.sub(r"<[^>]+>", "", text).strip()
-    ascii_ = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
-    out = set()
-    for base in (ascii_.lower(), plain.lower()):
-        words = re.sub(r"[^\w\s-]", "", base).strip()
-        out.add(re.sub(r"[-\s]+", "-", words))
-        out.add(re.sub(r"\s", "-", words))
-        out.add(re.sub(r"[-\s]+", "_", words))
-    out.discard("")
-    return out
-
-
-class TextRun:
-    """Accumulates inline text with the line each part came from."""
-
-    def __init__(self, line: int) -> None:
-        self.parts: list[str] = []
-        self.breaks: list[tuple[int, int]] = [(0, line)]
-        self.size = 0
-        self.line = line
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-        self.size += len(text)
-
-    def newline(self) -> None:
-        self.add("\n")
-        self.line += 1
-        self.breaks.append((self.size, self.line))
-
-    def value(self) -> str:
-        return "".join(self.parts)
 
 
 def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> TextRun:
@@ -153,29 +70,6 @@ def _inline(token: Token, line: int, links: list[Link], anchors: set[str]) -> Te
                     out.add(BR)
                 out.add(ATTR_LIST.sub(lambda m: " " * len(m.group(0)), piece))
     return out
-
-
-def _split(text: TextRun, pattern: re.Pattern[str]) -> list[tuple[str, list[tuple[int, int]]]]:
-    """Cut a text into pieces at ``pattern``, each with its own line breaks."""
-    value = text.value()
-    pieces = []
-    start = 0
-    bounds = [(m.start(), m.end()) for m in pattern.finditer(value)] + [(len(value), len(value))]
-    for cut, after in bounds:
-        piece = value[start:cut]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            offset = start + lead
-            breaks = [(0, _line_of(text.breaks, offset))]
-            breaks += [(o - offset, ln) for o, ln in text.breaks if offset < o < cut]
-            pieces.append((piece.strip(), breaks))
-        start = after
-    return pieces
-
-
-def _line_of(breaks: list[tuple[int, int]], offset: int) -> int:
-    starts = [b[0] for b in breaks]
-    return breaks[max(bisect.bisect_right(starts, offset) - 1, 0)][1]
 
 
 class _TableHTML(HTMLParser):
@@ -310,7 +204,7 @@ class Builder:
             index += 1
 
     def code_block(self, content: str, first: int) -> None:
-        self._add("code", content, [(0, first), *_code_breaks(content, first)])
+        self._add("code", content, [(0, first), *code_breaks(content, first)])
 
     def _last_line(self) -> int:
         return self.units[-1].line if self.units else 1
@@ -350,16 +244,16 @@ class Builder:
         if self.items and self.items[-1] is None:
             self.item(text)
         elif self.items:
-            for piece, breaks in _split(text, SENTENCE_END):
+            for piece, breaks in split_run(text, SENTENCE_END):
                 self._add("sentence", piece, breaks, parent=self.items[-1], group=self.groups[-1])
         else:
-            for sentence, breaks in _split(text, SENTENCE_END):
+            for sentence, breaks in split_run(text, SENTENCE_END):
                 self._add("sentence", sentence, breaks)
 
     def item(self, text: TextRun) -> None:
         """A list item's own text; ``<br>`` lines become its children (see ``_br_units``)."""
         parent = next((u for u in reversed(self.items[:-1]) if u is not None), None)
-        pieces = _split(text, re.compile(BR)) or [("", text.breaks)]
+        pieces = split_run(text, re.compile(BR)) or [("", text.breaks)]
         head_text, head_breaks = pieces[0]
         head = self._add("item", head_text, head_breaks, parent=parent, group=self.groups[-1])
         self.items[-1] = head
@@ -396,7 +290,7 @@ class Builder:
             cells: list[Unit] = []
             for column, (value, breaks, _) in enumerate(row):
                 header_cell = header[column] if column < len(header) else None
-                pieces = _split(_text_from(value, breaks), re.compile(BR)) or [(value, breaks)]
+                pieces = split_run(text_run(value, breaks), re.compile(BR)) or [(value, breaks)]
                 cells += self._br_units(
                     pieces, None, kind="cell", table=self.table_count, column_header=header_cell
                 )
@@ -418,20 +312,3 @@ class Builder:
             if row
         ]
         self.table_rows(rows)
-
-
-def _text_from(value: str, breaks: list[tuple[int, int]]) -> TextRun:
-    text = TextRun(breaks[0][1])
-    text.parts = [value]
-    text.size = len(value)
-    text.breaks = list(breaks)
-    return text
-
-
-def _code_breaks(content: str, first: int) -> list[tuple[int, int]]:
-    out = []
-    offset = 0
-    for number, line in enumerate(content.split("\n")[:-1], start=1):
-        offset += len(line) + 1
-        out.append((offset, first + number))
-    return out

@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .document import Link
 from .findings import Finding
+from .units import Link
 
 HTTP = re.compile(r"^https?://", re.I)
 MAX_WORKERS = 8  # enough to hide latency, few enough not to look like an attack

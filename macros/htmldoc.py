@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from .document import BR, Builder, Document, Link, TextRun
+from .document import Builder
+from .units import BR, Document, Link, TextRun
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = {"p", "li", "td", "th", "dt", "dd", "figcaption", "summary", "div"} | HEADINGS

@@ -28,8 +28,10 @@ VOCABULARY = {
     "off": ("security", "off"),
     "incoming": ("direction", "incoming"),
     "outgoing": ("direction", "outgoing"),
-    "auth": ("auth", "auth_words"),
 }
+# ``means: auth`` is not learnt: a label such as "Password" would turn "untick “Remember
+# password”" into an instruction about authentication. The vocabularies' ``auth_words`` hold
+# the generic wording of authentication switches instead.
 
 
 class Label(BaseModel):

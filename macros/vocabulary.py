@@ -182,8 +182,8 @@ def with_terms(
     """The vocabularies plus phrases learnt elsewhere (the clients' labels), per language."""
     out = {}
     for lang, vocab in vocabularies.items():
-        extra, auth = dict(vocab.terms), dict(vocab.auth_terms)
+        extra = dict(vocab.terms)
         for text, kind, value in terms.get(lang, []):
-            (auth if kind in AUTH.values() else extra).setdefault(_normalise(text), (kind, value))
-        out[lang] = Vocabulary(vocab.languages, extra, auth)
+            extra.setdefault(_normalise(text), (kind, value))
+        out[lang] = Vocabulary(vocab.languages, extra, vocab.auth_terms)
     return out

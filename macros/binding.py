@@ -35,19 +35,25 @@ def _distance(word: Word, start: int, end: int) -> int:
 
 def _closest(words: list[Word], start: int, end: int, found: Scan, rivals) -> Word | None:
     """The word for the span ``start:end``: in its own clause if any, else one that is not
-    closer to another port of the unit, else the nearest."""
+    closer to another port of the unit, from its own segment (between semicolons) first."""
     if not words:
         return None
     own_clause = found.clause(start)
     same = [w for w in words if found.clause(w.start) == own_clause]
     if same:
         return min(same, key=lambda w: _distance(w, start, end))
-    mine = [
-        w
-        for w in words
-        if all(_distance(w, start, end) <= _distance(w, s, e) for s, e, _ in rivals)
-    ]
-    return min(mine, key=lambda w: _distance(w, start, end)) if mine else None
+    segment = found.segment(start)
+    near = [r for r in rivals if found.segment(r[0]) == segment]
+    choices = (([w for w in words if found.segment(w.start) == segment], near), (words, rivals))
+    for pool, others in choices:
+        mine = [
+            w
+            for w in pool
+            if all(_distance(w, start, end) <= _distance(w, s, e) for s, e, _ in others)
+        ]
+        if mine:
+            return min(mine, key=lambda w: _distance(w, start, end))
+    return None
 
 
 def _heading_protocol(unit: Unit, ctx: Context) -> str | None:

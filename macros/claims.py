@@ -45,6 +45,8 @@ CLAUSE = re.compile(
     r"[,;]|\s(?:and|or|but|while|whereas|et|ou|mais|und|oder|aber|y|o|pero|e|ma|i|lub|ale|mas)\s",
     re.I,
 )
+# Stronger boundaries: "incoming …, port 993; outgoing …, port 465" states two settings.
+SEGMENT = re.compile(r";|\s[–—]\s")
 DIGIT = re.compile(r"\d")
 MAIL_PORTS = {25, 110, 143, 465, 587, 993, 995, 2525}
 
@@ -104,6 +106,13 @@ class Scan:
 
     def clause(self, offset: int) -> int:
         return sum(1 for start in self.clauses if start <= offset)
+
+    @cached_property
+    def segments(self) -> list[int]:
+        return [m.end() for m in SEGMENT.finditer(self.visible)]
+
+    def segment(self, offset: int) -> int:
+        return sum(1 for start in self.segments if start <= offset)
 
 
 def scan(unit: Unit, vocab: Vocabulary) -> Scan:

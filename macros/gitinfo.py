@@ -43,10 +43,10 @@ def remembered(ask: Callable[[], Any], answer: Any = None) -> Callable[[], Any]:
     caller gets its own copy to change."""
     last: dict[str, Any] = {}
     if answer is not None:
-        last["state"], last["answer"] = repository_state(Path.cwd()), answer
+        last["state"], last["answer"] = _here(), answer
 
     def info():
-        state = repository_state(Path.cwd())
+        state = _here()
         if state is None:
             return ask()
         if last.get("state") != state:
@@ -56,6 +56,14 @@ def remembered(ask: Callable[[], Any], answer: Any = None) -> Callable[[], Any]:
 
     info.remembers = ask  # type: ignore[attr-defined]
     return info
+
+
+def _here() -> tuple | None:
+    """The state where git runs (the working folder); None if it cannot be read."""
+    try:
+        return repository_state(Path.cwd())
+    except OSError:
+        return None
 
 
 def remember_git_info(answer: Any = None) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .binding import ANSWER_GAP, bind
+from .binding import answer_after, bind
 from .claims import Claim, Context, Scan, target
 from .findings import Finding
 from .offers import Page
@@ -84,13 +84,8 @@ def _turned_off(unit: Unit, found: Scan, ctx: Context) -> tuple[int, int] | None
             return word.start, word.end
         if word.kind != "auth":
             continue
-        after = [
-            w
-            for w in [*found.of("answer"), *verbs]
-            if w.start >= word.end and ANSWER_GAP.match(found.visible[word.end : w.start])
-        ]
-        if after:
-            answer = min(after, key=lambda w: w.start)
+        answer = answer_after(word, found, [*found.of("answer"), *verbs])
+        if answer is not None:
             if answer.kind == "turn_off" or answer.value == "negative":
                 return word.start, answer.end
             continue  # "Require sign-in: on"

@@ -207,15 +207,23 @@ def _bind_security(claim: Claim, start: int, end: int, ctx: Context, rivals) -> 
 ANSWER_GAP = re.compile(r"^[\s:=*_«»\"“”'()–-]{0,6}$")
 
 
+def answer_after(word: Word, found: Scan, answers: list[Word]) -> Word | None:
+    """The first of ``answers`` written right after ``word`` ("SSL : Non", "sign-in: off").
+    A "no" further away negates something else ("no cambia": does not change)."""
+    after = [
+        a
+        for a in answers
+        if a.start >= word.end and ANSWER_GAP.match(found.visible[word.end : a.start])
+    ]
+    return min(after, key=lambda a: a.start) if after else None
+
+
 def _with_answer(word: Word, found: Scan) -> str:
-    """``SSL : Non`` is SSL off: a security key takes the answer right after it. A "no"
-    further away negates something else ("no cambia": does not change)."""
+    """``SSL : Non`` is SSL off: a security key takes the answer right after it."""
     if word.value not in ("ssl", "either"):
         return word.value
-    for answer in found.of("answer"):
-        if answer.start >= word.end and ANSWER_GAP.match(found.visible[word.end : answer.start]):
-            return "off" if answer.value == "negative" else word.value
-    return word.value
+    answer = answer_after(word, found, found.of("answer"))
+    return "off" if answer is not None and answer.value == "negative" else word.value
 
 
 def _table_security(claim: Claim, ctx: Context) -> None:

@@ -11,6 +11,7 @@ mode the same way (binding.py).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -105,14 +106,14 @@ class Scan:
         return {w.value for w in self.words if w.kind == kind}
 
     def clause(self, offset: int) -> int:
-        return sum(1 for start in self.clauses if start <= offset)
+        return bisect.bisect_right(self.clauses, offset)
 
     @cached_property
     def segments(self) -> list[int]:
         return [m.end() for m in SEGMENT.finditer(self.visible)]
 
     def segment(self, offset: int) -> int:
-        return sum(1 for start in self.segments if start <= offset)
+        return bisect.bisect_right(self.segments, offset)
 
 
 def scan(unit: Unit, vocab: Vocabulary) -> Scan:

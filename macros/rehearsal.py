@@ -40,26 +40,18 @@ def parse(env: Environment, source: str) -> nodes.Template:
     return tree
 
 
-_walked: OrderedDict[int, tuple[nodes.Node, list[nodes.Node]]] = OrderedDict()
-
-
+@functools.lru_cache(maxsize=PARSED_KEPT)
 def every_node(tree: nodes.Node) -> list[nodes.Node]:
     """Every node under ``tree``, in the order of Jinja's ``find_all``, from one walk per
     tree: the template check, the translation table and the assembly read the same trees.
-    Iterative, over ``fields``: ``find_all``'s nested generators cost more than the walk."""
-    entry = _walked.get(id(tree))
-    if entry is not None and entry[0] is tree:
-        _walked.move_to_end(id(tree))
-        return entry[1]
+    Iterative, over ``fields``: ``find_all``'s nested generators cost more than the walk.
+    (Trees hash by identity: a tree is walked again only after it left the cache.)"""
     found: list[nodes.Node] = []
     stack = _children(tree)
     while stack:
         node = stack.pop()
         found.append(node)
         stack += _children(node)
-    _walked[id(tree)] = (tree, found)
-    if len(_walked) > PARSED_KEPT:
-        _walked.popitem(last=False)
     return found
 
 

@@ -23,8 +23,8 @@ CATEGORIES = {
 }
 FLAT = ("port_words", "server_words", "obligation", "conditional")
 OPTIONAL_FLAT = ("security_words",)
-# Words about outgoing authentication, kept apart from the words that bind ports: a client's
-# label ("My outgoing server (SMTP) requires authentication") must not hide the protocol and
+# Words about outgoing authentication, kept apart from the words that bind ports: a phrase
+# such as "my outgoing server (SMTP) requires authentication" must not hide the protocol and
 # direction words inside it from the ports of its sentence.
 AUTH = {"auth_words": "auth", "auth_off_words": "auth_off", "turn_off_words": "turn_off"}
 
@@ -155,21 +155,22 @@ def load_vocabulary(folder: Path) -> dict[str, Vocabulary]:
                     continue
                 for word in words:
                     vocab.terms.setdefault(_normalise(str(word)), (KIND[section], value))
-        for section in FLAT + OPTIONAL_FLAT:
-            words = data.get(section, [] if section in OPTIONAL_FLAT else None)
+        lists = [
+            (
+                section,
+                vocab.terms,
+                section.removesuffix("s") if section.endswith("_words") else section,
+            )
+            for section in FLAT + OPTIONAL_FLAT
+        ]
+        lists += [(section, vocab.auth_terms, kind) for section, kind in AUTH.items()]
+        for section, terms, kind in lists:
+            words = data.get(section, None if section in FLAT else [])
             if not isinstance(words, list):
                 problems.append(smap.problem((section,), "expected a list of words (may be empty)"))
                 continue
-            kind = section.removesuffix("s") if section.endswith("_words") else section
             for word in words:
-                vocab.terms.setdefault(_normalise(str(word)), (kind, section))
-        for section, kind in AUTH.items():
-            words = data.get(section, [])
-            if not isinstance(words, list):
-                problems.append(smap.problem((section,), "expected a list of words (may be empty)"))
-                continue
-            for word in words:
-                vocab.auth_terms.setdefault(_normalise(str(word)), (kind, section))
+                terms.setdefault(_normalise(str(word)), (kind, section))
         result[path.stem] = vocab
     if problems:
         raise DataError(problems)

@@ -5,7 +5,7 @@ Usage: ``python benchmarks/bench_build.py [--repeat N] [--growth-repeat N] [--si
 
 1. **macros overhead**: ``mkdocs build`` of the project against the same project with every
    value written by hand: each page's macros are rendered to plain Markdown
-   (``macros.pagerender.render_markdown``, as ``guidekit check`` renders them) into a scratch
+   (``macros.site.pagerender.render_markdown``, as ``guidekit check`` renders them) into a scratch
    copy whose mkdocs.yml has no macros plugin (the hooks, which publish the images and the
    set-up files, stay). The two builds take turns; best over best is held against the target
    of at most 1.2x, and the median of the rounds' ratios is printed beside it.
@@ -47,12 +47,12 @@ from pathlib import Path
 import yaml
 from common import Timed, machine, table
 
-from macros.pagerender import page_variables, render_markdown
-from macros.pages import page_context_for
-from macros.project import Project, load_project, site_languages
-from macros.project import copy_project as project_copy
-from macros.templates import FRONT_MATTER
-from macros.translations import source_hash, split_front_matter
+from macros.model.frontmatter import FRONT_MATTER, split_front_matter
+from macros.model.project import Project, load_project, site_languages
+from macros.model.project import copy_project as project_copy
+from macros.site.pagerender import page_variables, render_markdown
+from macros.site.pages import page_context_for
+from macros.site.translations import source_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERHEAD_AIM = 1.2  # build with macros / build with values written by hand
@@ -136,7 +136,7 @@ def mkdocs_build(project: Path) -> Callable[[], str]:
 
 
 def guidekit_check(project: Path) -> Callable[[], str]:
-    command = [sys.executable, "-m", "macros.cli", "--root", str(project), "check"]
+    command = [sys.executable, "-m", "macros.cli.main", "--root", str(project), "check"]
     return lambda: run(command, project, ok=(0, 1))  # 1: findings, still a complete run
 
 

@@ -20,12 +20,12 @@ from pathlib import Path
 from common import Timed, machine, table
 from markdown_it import MarkdownIt
 
-from macros import check as check_module
-from macros.check import Checker
-from macros.cli import UsageError, markdown_files
-from macros.document import parse as parse_document
-from macros.project import Project, load_project
-from macros.vocabulary import load_vocabulary
+from macros.check import checker as check_module
+from macros.check.checker import Checker
+from macros.check.vocabulary import load_vocabulary
+from macros.cli.main import UsageError, markdown_files
+from macros.model.project import Project, load_project
+from macros.text.document import parse as parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -78,7 +78,7 @@ def measure(
 
 
 def bench_bare_parse(texts: list[str], repeat: int) -> Result:
-    """The floor: markdown-it alone, configured as macros.document.parse configures it."""
+    """The floor: markdown-it alone, configured as macros.text.document.parse configures it."""
 
     def run() -> None:
         for text in texts:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from .gitinfo import remember_git_info
-from .guide import make_macros
-from .pages import Rehearsal, page_context, page_problems
-from .project import Project, load_project
-from .sourcemap import DataError
+from macros.model.project import Project, load_project
+from macros.model.sourcemap import DataError
+from macros.site.gitinfo import remember_git_info
+from macros.site.guide import make_macros
+from macros.site.pages import Rehearsal, page_context, page_problems
 
 
 def define_env(env) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.project import copy_project as project_copy
+from macros.model.project import copy_project as project_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -57,7 +57,7 @@ def run_guidekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
     """The real command line, in a child process, as a user runs it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "macros.cli", *args],
+        [sys.executable, "-m", "macros.cli.main", *args],
         cwd=cwd or ROOT,
         env=env,
         capture_output=True,

@@ -52,20 +52,21 @@ from pathlib import Path
 from conftest import ROOT
 from jinja2 import Environment, nodes
 
-from macros import render
-from macros.check import Checker, front_matter
-from macros.document import parse
-from macros.findings import Finding
-from macros.guide import make_macros
-from macros.links import EXTERNAL
-from macros.offers import offer_of_host
-from macros.pagerender import jinja_environment, render_markdown
-from macros.pages import page_context_for
-from macros.project import Project, ProjectData, load_project
-from macros.render import Context, strong
-from macros.settings import INCOMING, MAIL_PROTOCOLS, Port, Protocol
-from macros.templates import FRONT_MATTER
-from macros.vocabulary import Vocabulary, load_vocabulary
+from macros.check.checker import Checker, front_matter
+from macros.check.links import EXTERNAL
+from macros.check.offers import offer_of_host
+from macros.check.vocabulary import Vocabulary, load_vocabulary
+from macros.model.findings import Finding
+from macros.model.frontmatter import FRONT_MATTER
+from macros.model.project import Project, ProjectData, load_project
+from macros.model.settings import INCOMING, MAIL_PROTOCOLS, Port, Protocol
+from macros.site import render
+from macros.site.guide import make_macros
+from macros.site.jinja import jinja_environment
+from macros.site.pagerender import render_markdown
+from macros.site.pages import page_context_for
+from macros.site.render import Context, strong
+from macros.text.document import parse
 
 MISSING = "-missing"  # appended to a heading id to name one that exists nowhere
 TOP_LEVEL_DOMAINS = ("com", "net", "org")  # what a mistyped host ends with instead

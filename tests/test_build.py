@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, cases, run_guidekit
 
-from macros.project import site_languages
+from macros.model.project import site_languages
 
 pytestmark = pytest.mark.build
 

@@ -15,9 +15,9 @@ import pytest
 import yaml
 from conftest import REGEN, ROOT, case_ids, cases
 
-from macros.check import Checker
-from macros.project import Project, load_project
-from macros.vocabulary import load_vocabulary
+from macros.check.checker import Checker
+from macros.check.vocabulary import load_vocabulary
+from macros.model.project import Project, load_project
 
 VOCABULARIES = load_vocabulary(ROOT / "data/vocabulary")
 

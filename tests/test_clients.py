@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from macros.clients import Catalogue, load_catalogue, load_clients, vocabulary_terms
-from macros.labels import load_labels
-from macros.pagerender import render_markdown
-from macros.render import Context
-from macros.settings import load_settings
-from macros.sourcemap import DataError
-from macros.vocabulary import load_vocabulary, with_terms
+from macros.check.vocabulary import load_vocabulary, with_terms
+from macros.model.clients import Catalogue, load_catalogue, load_clients, vocabulary_terms
+from macros.model.labels import load_labels
+from macros.model.settings import load_settings
+from macros.model.sourcemap import DataError
+from macros.site.pagerender import render_markdown
+from macros.site.render import Context
 
 CATALOGUE = load_catalogue(FIXTURES / "clients/clients.yml")
 LABELS = load_labels(ROOT / "data/labels", "fr")

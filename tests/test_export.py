@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_guidekit
 
-from macros.autoconfig import AUTODISCOVER_NS, OUTLOOK_NS
-from macros.labels import load_labels
-from macros.pagerender import render_markdown
-from macros.render import Context
-from macros.settings import Settings, load_settings
-from macros.setup_check import compare
-from macros.setup_data import Site, site_info
-from macros.setup_files import project_setup_files, setup_files
+from macros.check.generated import compare
+from macros.model.labels import load_labels
+from macros.model.settings import Settings, load_settings
+from macros.setup.autoconfig import AUTODISCOVER_NS, OUTLOOK_NS
+from macros.setup.data import Site, site_info
+from macros.setup.files import project_setup_files, setup_files
+from macros.site.pagerender import render_markdown
+from macros.site.render import Context
 
 SETTINGS = FIXTURES / "export" / "settings.yml"
 SITE = Site(

@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from macros.document import parse
-from macros.external import check_urls, external_links, findings_for, listing
-from macros.htmldoc import parse_html
+from macros.check.external import check_urls, external_links, findings_for, listing
+from macros.text.document import parse
+from macros.text.htmldoc import parse_html
 
 TIMEOUT = 0.5  # the slow route answers only when the test ends, far beyond this
 

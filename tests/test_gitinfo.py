@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs_macros import context
 
-from macros.gitinfo import remember_git_info, remembered, repository_state
+from macros.site.gitinfo import remember_git_info, remembered, repository_state
 
 
 def git(repo: Path, *args: str) -> None:

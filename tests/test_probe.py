@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_guidekit
 
-from macros.cli import main
+from macros.cli.main import main
 
 SBIN = "/usr/sbin:/sbin"
 BINARIES = ("dovecot", "postfix", "postconf", "openssl")

@@ -8,10 +8,11 @@ import pytest
 import yaml
 from conftest import ROOT, assert_matches, case_ids, cases
 
-from macros.labels import load_labels
-from macros.pagerender import COMMENT_END, COMMENT_START, render_markdown
-from macros.render import Context
-from macros.settings import load_settings
+from macros.model.labels import load_labels
+from macros.model.settings import load_settings
+from macros.site.jinja import COMMENT_END, COMMENT_START
+from macros.site.pagerender import render_markdown
+from macros.site.render import Context
 
 LABELS = load_labels(ROOT / "data/labels", "fr")
 

@@ -10,14 +10,16 @@ import pytest
 from conftest import ROOT, copy_project
 from jinja2 import nodes
 
-from macros.guide import make_macros
-from macros.linemap import line_map
-from macros.pagerender import jinja_environment, page_variables, render_markdown
-from macros.pages import page_context_for
-from macros.project import Project, load_project, site_languages
-from macros.rehearsal import Rehearsal, assemble, assemble_with_lines, every_node, parse
-from macros.sourcemap import DataError
-from macros.templates import PageSource, check_template, split_front_matter
+from macros.check.linemap import line_map
+from macros.model.frontmatter import split_front_matter
+from macros.model.project import Project, load_project, site_languages
+from macros.model.sourcemap import DataError
+from macros.site.guide import make_macros
+from macros.site.jinja import jinja_environment
+from macros.site.pagerender import page_variables, render_markdown
+from macros.site.pages import page_context_for
+from macros.site.rehearsal import Rehearsal, assemble, assemble_with_lines, every_node, parse
+from macros.site.templates import PageSource, check_template
 
 DATA = load_project(Project(ROOT))
 LANGUAGES, _ = site_languages(ROOT)

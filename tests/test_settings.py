@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_matches, case_ids, cases
 
-from macros.settings import load_settings
-from macros.sourcemap import DataError
+from macros.model.settings import load_settings
+from macros.model.sourcemap import DataError
 
 
 def problems_of(path: Path) -> str:
@@ -62,7 +62,7 @@ def test_project_settings_hold_the_seed_values() -> None:
 
 
 def test_schema_file_is_referenced_and_current() -> None:
-    from macros.cli import schema_text
+    from macros.cli.main import schema_text
 
     assert (
         (ROOT / "data/settings.yml")

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from conftest import ROOT, assert_matches, case_ids, cases
 
-from macros.guide import make_macros
-from macros.pagerender import jinja_environment
-from macros.pages import front_matter_problems
-from macros.project import Project, load_project
-from macros.render import Context
-from macros.templates import PageSource, check_template
+from macros.model.project import Project, load_project
+from macros.site.guide import make_macros
+from macros.site.jinja import jinja_environment
+from macros.site.pages import front_matter_problems
+from macros.site.render import Context
+from macros.site.templates import PageSource, check_template
 
 DATA = load_project(Project(ROOT))
 

@@ -1,0 +1,200 @@
+"""What each unit of a page holds before any binding: hosts, numbers that are ports,
+clause and segment boundaries, and the vocabulary's words, each with its offset.
+
+A number is a port only where the page says so — after a port word, in a port or security
+column, in ``host:port`` — so "Windows 10", "since 1993" and dates are never claims. The
+``Claim`` a port or host becomes is defined here too, so that binding (binding.py) and
+extraction (claims.py) both stand on this module and not on each other.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from macros.text.units import Document, Unit
+
+from .vocabulary import Vocabulary, Word
+
+HOST = re.compile(
+    r"(?<![\w@/.-])((?:[a-z0-9?*]+(?:-[a-z0-9]+)*\.){2,}[a-z]{2,12})(?::(\d{1,5}))?(?![\w-]|\.\w)",
+    re.IGNORECASE,
+)
+URL = re.compile(
+    r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I
+)
+NUMBER = re.compile(r"(?<![\w.,/:#-])(\d{1,5})(?![\w/%-]|[.,:]\d)")
+NOT_TLD = {"md", "png", "jpg", "jpeg", "gif", "svg", "html", "htm", "php", "pdf", "txt"}
+NOT_TLD |= {"yml", "yaml", "json", "xml", "exe", "zip", "js", "css", "py", "ini", "log"}
+PRODUCTS = re.compile(
+    r"(?:windows|outlook|office|ios|android|macos|os x|mac os|version|v\.?|iphone|ipad|"
+    r"exchange|thunderbird|mail|gmail|blackberry|lollipop|etape|étape|step|schritt|paso|"
+    r"passo|krok|n°|no\.|nr\.?)\s*$",
+    re.IGNORECASE,
+)
+JOINER = re.compile(
+    r"^[\s*_`«»\"“”'(),:;/=-]*(?:\b(?:ou|or|oder|o|lub|et|and|und|y|e|i)\b)?[\s*_`«»\"“”'(),:;/=-]*$",
+    re.I,
+)
+# Clause boundaries: a port binds first to the words of its own clause.
+CLAUSE = re.compile(
+    r"[,;]|\s(?:and|or|but|while|whereas|et|ou|mais|und|oder|aber|y|o|pero|e|ma|i|lub|ale|mas)\s",
+    re.I,
+)
+# Stronger boundaries: "incoming …, port 993; outgoing …, port 465" states two settings.
+SEGMENT = re.compile(r";|\s[–—]\s")
+DIGIT = re.compile(r"\d")
+MAIL_PORTS = {25, 110, 143, 465, 587, 993, 995, 2525}
+
+
+@dataclass
+class Claim:
+    """One port or host stated on one line, with what it is bound to."""
+
+    unit: Unit
+    line: int
+    text: str  # as written, for columns and messages
+    port: int | None = None
+    host: str | None = None
+    in_code: bool = False
+    protocol: str | None = None
+    protocol_line: int | None = None
+    protocol_from: str = ""  # unit | sibling | parent | table
+    direction: str | None = None
+    heading_protocol: str | None = None
+    security: str | None = None
+    security_text: str = ""
+    obligation: bool = False
+    conditional: bool = False
+    alternatives: int = 1  # ports stated together in one unit ("995 or 110")
+    declared_by: Unit | None = None
+    findings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scan:
+    """Vocabulary hits, hosts and numbers of one unit (hosts and URLs masked out).
+
+    The words are looked up only when a rule asks: most sentences of a guide state no
+    setting and are never asked about.
+    """
+
+    visible: str
+    vocab: Vocabulary | None
+    hosts: list[tuple[int, int, str, int | None]]
+    numbers: list[tuple[int, int, int]]
+    clauses: list[int]  # offsets where a clause starts
+
+    @cached_property
+    def words(self) -> list[Word]:
+        return self.vocab.scan(self.visible) if self.vocab else []
+
+    @cached_property
+    def auth(self) -> list[Word]:
+        """Words about outgoing authentication (``Vocabulary.scan_auth``)."""
+        return self.vocab.scan_auth(self.visible) if self.vocab else []
+
+    def of(self, kind: str) -> list[Word]:
+        return [w for w in self.words if w.kind == kind]
+
+    def values(self, kind: str) -> set[str]:
+        return {w.value for w in self.words if w.kind == kind}
+
+    def clause(self, offset: int) -> int:
+        return bisect.bisect_right(self.clauses, offset)
+
+    @cached_property
+    def segments(self) -> list[int]:
+        return [m.end() for m in SEGMENT.finditer(self.visible)]
+
+    def segment(self, offset: int) -> int:
+        return bisect.bisect_right(self.segments, offset)
+
+
+def scan(unit: Unit, vocab: Vocabulary) -> Scan:
+    text = unit.text
+    masked = list(text)
+    if "://" in text or "www." in text or "@" in text:
+        for match in URL.finditer(text):
+            masked[match.start() : match.end()] = " " * (match.end() - match.start())
+    visible = "".join(masked)
+    hosts = []
+    for match in HOST.finditer(visible) if "." in visible else ():
+        name = match.group(1)
+        if name.rsplit(".", 1)[-1].lower() in NOT_TLD:
+            continue
+        port = int(match.group(2)) if match.group(2) else None
+        hosts.append((match.start(), match.end(), name.replace("*", "").lower(), port))
+        masked[match.start() : match.end()] = " " * (match.end() - match.start())
+    visible = "".join(masked)
+    if unit.kind == "code":
+        return Scan(visible, None, hosts, [], [])
+    has_digit = DIGIT.search(visible) is not None
+    numbers = (
+        [(m.start(), m.end(), int(m.group(1))) for m in NUMBER.finditer(visible)]
+        if has_digit
+        else []
+    )
+    clauses = [m.end() for m in CLAUSE.finditer(visible)] if numbers or hosts else []
+    return Scan(visible, vocab, hosts, numbers, clauses)
+
+
+@dataclass
+class Context:
+    """The scans of every unit of a page, and the ports each states, computed once."""
+
+    doc: Document
+    vocab: Vocabulary
+    scans: dict[int, Scan]
+    _ports: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    def of(self, unit: Unit) -> Scan:
+        return self.scans[id(unit)]
+
+    def ports(self, unit: Unit) -> list[tuple[int, int, int]]:
+        if id(unit) not in self._ports:
+            self._ports[id(unit)] = _port_numbers(unit, self)
+        return self._ports[id(unit)]
+
+    def says(self, unit: Unit | None, *kinds: str) -> bool:
+        return unit is not None and any(self.of(unit).of(k) for k in kinds)
+
+
+def analyse(doc: Document, vocab: Vocabulary) -> Context:
+    return Context(doc, vocab, {id(u): scan(u, vocab) for u in doc.units})
+
+
+def _port_numbers(unit: Unit, ctx: Context) -> list[tuple[int, int, int]]:
+    """The numbers of ``unit`` that the page states as ports."""
+    found = ctx.of(unit)
+    text = unit.text
+    keys = [w.end for w in found.of("port_word")]
+    table_ports = unit.kind == "cell" and any(
+        ctx.says(h, "port_word", "security", "security_word")
+        for h in (unit.column_header, unit.row_header)
+    )
+    strong = bool(found.of("protocol") or found.of("security"))
+    ports = []
+    previous_end = None
+    for start, end, value in found.numbers:
+        if not 0 < value <= 65535 or PRODUCTS.search(text[:start]):
+            previous_end = None
+            continue
+        chained = previous_end is not None and JOINER.match(text[previous_end:start])
+        after_key = any(
+            0 <= start - k <= 40 and not any(k <= s < start for s, _, _ in found.numbers)
+            for k in keys
+        )
+        if (
+            chained
+            or after_key
+            or (table_ports and text.strip().strip("*_`") == str(value))
+            or (strong and value in MAIL_PORTS)
+        ):
+            ports.append((start, end, value))
+            previous_end = end
+        else:
+            previous_end = None
+    return ports

@@ -1,0 +1,132 @@
+"""Statements held against each other: an obligation against another port for the same
+protocol, a step's server type against its section heading, a label naming a protocol with
+the wrong direction. The data says which statement is right."""
+
+from __future__ import annotations
+
+from macros.model.findings import Finding
+from macros.model.settings import INCOMING, Offer
+from macros.model.settings import MAIL_PROTOCOLS as MAIL
+
+from .claims import target
+from .offers import NAMES, NAMES_PATTERN, SECURITY, describe, owners
+from .scan import Claim, Context
+
+
+class Statements:
+    """The rules between statements of one page; ``Rules`` runs them with its own."""
+
+    claims: list[Claim]
+    ctx: Context
+    offer: Offer
+    findings: list[Finding]
+
+    def _add(
+        self, claim_or_line, rule: str, message: str, expected: str, found: str, needle=""
+    ) -> None:
+        raise NotImplementedError
+
+    def _obligations(self) -> None:
+        for claim in self.claims:
+            if not (claim.obligation and claim.port and not claim.conditional):
+                continue
+            if claim.alternatives != 1 or claim.findings or claim.in_code:
+                continue
+            about = target(claim) or self._owner(claim.port)
+            if about is None:
+                continue
+            others = [
+                c
+                for c in self.claims
+                if c is not claim
+                and c.port
+                and c.port != claim.port
+                and not c.in_code
+                and not c.conditional
+                and (target(c) or self._owner(c.port)) == about
+            ]
+            if not others:
+                continue
+            first = min(others, key=lambda c: c.line)
+            how = f" with {SECURITY[first.security]}" if first.security in SECURITY else ""
+            message = (
+                f"this line makes port {claim.port} mandatory for {NAMES[about]}, but line "
+                f"{first.line} sets port {first.port}{how}; a reader cannot follow both "
+                f"(the data offers {describe(self.offer, about)}: keep one instruction)"
+            )
+            self._add(
+                claim,
+                "contradiction",
+                message,
+                f"{NAMES[about]}: {describe(self.offer, about)}",
+                f"line {first.line}: {first.port}; line {claim.line}: {claim.port} mandatory",
+                needle=str(claim.port),
+            )
+
+    def _owner(self, port: int) -> str | None:
+        found = owners(self.offer, port)
+        return found[0][0] if found else None
+
+    def _declarations(self) -> None:
+        seen: set[int] = set()
+        for claim in self.claims:
+            unit = claim.declared_by
+            if unit is None or id(unit) in seen:
+                continue
+            seen.add(id(unit))
+            heading, declared = claim.heading_protocol, claim.protocol
+            if heading not in INCOMING or heading == declared or declared not in INCOMING:
+                continue
+            group = [c for c in self.claims if c.declared_by is unit]
+            if any("protocol-port" in c.findings for c in group):
+                continue
+            message = (
+                f"this step sets up {NAMES[declared]}, but its section is about "
+                f"{NAMES[heading]} (make the heading and the step name the same protocol)"
+            )
+            self._add(
+                unit.line,
+                "contradiction",
+                message,
+                NAMES[heading],
+                NAMES[declared],
+                needle=unit.text.split()[0] if unit.text else "",
+            )
+
+    def _labels(self) -> None:
+        """A label that names SMTP with incoming, or IMAP/POP3 with outgoing."""
+        under_smtp = {
+            id(c.unit): c for c in self.claims if c.heading_protocol == "smtp" and not c.in_code
+        }
+        for unit in self.ctx.doc.units:
+            if unit.kind not in ("item", "cell", "heading"):
+                continue
+            if id(unit) not in under_smtp and not NAMES_PATTERN.search(unit.text):
+                continue  # names no protocol: nothing to label wrongly
+            found = self.ctx.of(unit)
+            protocols = found.values("protocol") & set(MAIL)
+            directions = found.values("direction")
+            if id(unit) in under_smtp and not protocols and directions == {"incoming"}:
+                protocols = {"smtp"}
+            if len(protocols) != 1 or len(directions) != 1:
+                continue
+            protocol, direction = protocols.pop(), directions.pop()
+            clash = (protocol == "smtp" and direction == "incoming") or (
+                protocol in INCOMING and direction == "outgoing"
+            )
+            if not clash:
+                continue
+            word = next(w for w in found.of("direction"))
+            right = "outgoing" if protocol == "smtp" else "incoming"
+            message = (
+                f"{NAMES[protocol]} is labelled {direction}, but {NAMES[protocol]} is the "
+                f"{right} server (write {right} here, or name the right protocol)"
+            )
+            self._add(
+                unit.line_at(word.start),
+                "contradiction",
+                message,
+                f"{NAMES[protocol]}: {right}",
+                f"{NAMES[protocol]}: {direction}",
+                needle=word.text,
+            )

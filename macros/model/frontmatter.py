@@ -1,0 +1,30 @@
+"""A page's front matter: the YAML block MkDocs reads before the Markdown.
+
+Pages are edited by writers and translators; the build, the checker and the set-up files
+all need the same split (front matter, body, and how many lines the body is shifted by),
+so that every line number they report is a line of the file as edited.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .sourcemap import read_yaml
+
+# The front matter as MkDocs recognises it (mkdocs.utils.meta).
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+def split_front_matter(text: str) -> tuple[dict, str, int]:
+    """(front matter, body, number of lines before the body)."""
+    text = text.replace("\r\n", "\n")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, 0
+    try:
+        meta = read_yaml(match.group(1)) or {}
+    except yaml.YAMLError:
+        meta = {}
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")

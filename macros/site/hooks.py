@@ -1,0 +1,47 @@
+"""MkDocs hooks: publish the top-level ``images/`` folder with the site, and the
+machine-readable set-up files.
+
+MkDocs only copies ``docs_dir``; the images live beside it so that every
+language's pages share them. Each file becomes ``images/<name>`` in the site.
+The set-up files (Thunderbird autoconfig, Outlook Autodiscover, Apple
+profiles, DNS SRV records) are written after the build, at the paths the
+README lists; ``guidekit export`` writes the same files elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from macros.setup.files import project_setup_files, write_files
+
+log = get_plugin_logger("guidekit")
+
+
+def on_files(files: Files, config) -> Files:
+    images = Path(config.config_file_path).parent / "images"
+    for path in sorted(images.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            uri = "images/" + path.relative_to(images).as_posix()
+            if files.get_file_from_path(uri) is None:
+                files.append(
+                    File(
+                        uri,
+                        src_dir=str(images.parent),
+                        dest_dir=config.site_dir,
+                        use_directory_urls=config.use_directory_urls,
+                        dest_uri=uri,
+                    )
+                )
+    return files
+
+
+def on_post_build(config) -> None:
+    # After each build, since File objects would follow the i18n plugin into every
+    # language's folder; the i18n plugin rebuilds each language into the same site_dir,
+    # so this runs once per language and writes the same bytes each time.
+    root = Path(config.config_file_path).parent
+    written = write_files(project_setup_files(root), Path(config.site_dir))
+    log.debug("wrote %d machine-readable set-up files", len(written))

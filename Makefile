@@ -30,6 +30,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/guidekit schema --check
 	$(BIN)/pytest --shared=$(SHARED) $(PYTEST_ARGS)
 

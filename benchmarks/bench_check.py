@@ -20,7 +20,7 @@ from pathlib import Path
 from common import Timed, machine, table
 from markdown_it import MarkdownIt
 
-from macros.check import checker as check_module
+from macros.check import links as links_module
 from macros.check.checker import Checker
 from macros.check.vocabulary import load_vocabulary
 from macros.cli.main import UsageError, markdown_files
@@ -109,7 +109,7 @@ def bench_check(files: Files, repeat: int) -> tuple[Result, Checker]:
     def reset() -> None:
         checker.findings.clear()
         checker.files_checked = 0
-        check_module._anchors_cached.cache_clear()
+        links_module._anchors_cached.cache_clear()
 
     def run() -> None:
         for path, shown in files:

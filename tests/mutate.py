@@ -52,12 +52,12 @@ from pathlib import Path
 from conftest import ROOT
 from jinja2 import Environment, nodes
 
-from macros.check.checker import Checker, front_matter
+from macros.check.checker import Checker
 from macros.check.links import EXTERNAL
 from macros.check.offers import offer_of_host
 from macros.check.vocabulary import Vocabulary, load_vocabulary
 from macros.model.findings import Finding
-from macros.model.frontmatter import FRONT_MATTER
+from macros.model.frontmatter import FRONT_MATTER, front_matter
 from macros.model.project import Project, ProjectData, load_project
 from macros.model.settings import INCOMING, MAIL_PROTOCOLS, Port, Protocol
 from macros.site import render

@@ -27,10 +27,11 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ROOT
 
-from macros.check.checker import front_matter
+from macros.model.frontmatter import front_matter
 from macros.model.labels import load_labels
 from macros.model.project import site_languages
-from macros.model.settings import Offer, load_settings
+from macros.model.settings import Offer
+from macros.model.validation import load_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Page

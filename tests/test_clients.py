@@ -11,8 +11,8 @@ from conftest import FIXTURES, ROOT
 from macros.check.vocabulary import load_vocabulary, with_terms
 from macros.model.clients import Catalogue, load_catalogue, load_clients, vocabulary_terms
 from macros.model.labels import load_labels
-from macros.model.settings import load_settings
 from macros.model.sourcemap import DataError
+from macros.model.validation import load_settings
 from macros.site.pagerender import render_markdown
 from macros.site.render import Context
 

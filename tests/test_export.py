@@ -13,7 +13,8 @@ from conftest import FIXTURES, ROOT, run_guidekit
 
 from macros.check.generated import compare
 from macros.model.labels import load_labels
-from macros.model.settings import Settings, load_settings
+from macros.model.settings import Settings
+from macros.model.validation import load_settings
 from macros.setup.autoconfig import AUTODISCOVER_NS, OUTLOOK_NS
 from macros.setup.data import Site, site_info
 from macros.setup.files import project_setup_files, setup_files

@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, assert_matches, case_ids, cases
 
 from macros.model.labels import load_labels
-from macros.model.settings import load_settings
+from macros.model.validation import load_settings
 from macros.site.jinja import COMMENT_END, COMMENT_START
 from macros.site.pagerender import render_markdown
 from macros.site.render import Context

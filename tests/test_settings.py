@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_matches, case_ids, cases
 
-from macros.model.settings import load_settings
 from macros.model.sourcemap import DataError
+from macros.model.validation import load_settings
 
 
 def problems_of(path: Path) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
 from macros.model.findings import Finding
+from macros.text.document import parse
 from macros.text.htmldoc import parse_html
 from macros.text.units import Document, Link
 
@@ -137,3 +139,15 @@ def check_site_links(path: str, html: Path, site: Path, doc: Document) -> Iterat
 
 def _site_anchors(html: Path) -> set[str]:
     return parse_html(html.read_text(encoding="utf-8")).anchors
+
+
+@cache
+def _anchors_cached(path: Path, mtime: float) -> frozenset[str]:
+    return frozenset(parse(path.read_text(encoding="utf-8-sig")).anchors)
+
+
+def anchors_of(path: Path) -> set[str] | None:
+    try:
+        return set(_anchors_cached(path, path.stat().st_mtime))
+    except (OSError, UnicodeDecodeError):
+        return None

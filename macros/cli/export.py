@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from macros.model.settings import load_settings
 from macros.model.sourcemap import DataError
+from macros.model.validation import load_settings
 from macros.setup.data import skipped
 from macros.setup.files import project_setup_files, write_files
 

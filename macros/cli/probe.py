@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from macros.model.project import Project
-from macros.model.settings import load_settings
 from macros.model.sourcemap import DataError, load_yaml
+from macros.model.validation import load_settings
 from macros.probe.report import json_report, text_result, text_summary
 from macros.probe.run import probe
 from macros.probe.targets import targets

@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .settings import _from_pydantic
 from .sourcemap import DataError, SourceMap, load_yaml
+from .validation import from_pydantic
 
 Means = Literal["ssl", "starttls", "off", "incoming", "outgoing", "auth", "none"]
 Platform = Literal["windows", "macos", "ios", "android", "any"]
@@ -92,7 +92,7 @@ def load_clients(path: Path, display: str = "data/clients.yml") -> tuple[Clients
     try:
         clients = Clients.model_validate(data or {})
     except ValidationError as exc:
-        raise DataError([_from_pydantic(err, smap) for err in exc.errors()]) from None
+        raise DataError([from_pydantic(err, smap) for err in exc.errors()]) from None
     problems = [
         smap.problem(("clients", key, "labels", name, lang), "a label must be non-empty text")
         for key, client in clients.clients.items()

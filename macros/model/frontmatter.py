@@ -28,3 +28,7 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     except yaml.YAMLError:
         meta = {}
     return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")
+
+
+def front_matter(text: str) -> dict:
+    return split_front_matter(text)[0]

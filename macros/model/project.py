@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .clients import EMPTY, Catalogue, load_catalogue
 from .labels import Labels, load_labels
-from .settings import Settings, load_settings
+from .settings import Settings
 from .sourcemap import DataError, read_yaml
+from .validation import load_settings
 
 DEFAULT_LANGUAGE = "fr"
 

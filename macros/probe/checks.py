@@ -11,49 +11,27 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 
-from .targets import Target
+from .attempt import (
+    CAPABILITY_COMMAND,
+    STARTTLS_WORD,
+    Attempt,
+    Failure,
+    during,
+    misheard,
+    quote,
+    reason_of,
+)
+from .diagnosis import not_tls, silent
 from .tls import certificate_verdict, peer_names, tls_context
 from .wire import (
-    NAMES,
-    Garbled,
-    Hangup,
-    MailProtocol,
     Wire,
     capabilities,
     greeting,
     say_goodbye,
-    speaker,
     starttls_accepted,
     welcoming,
 )
-
-STARTTLS_WORD = {"imap": "STARTTLS", "pop3": "STLS", "smtp": "STARTTLS"}
-CAPABILITY_COMMAND = {"imap": "CAPABILITY", "pop3": "CAPA", "smtp": "EHLO"}
-
-
-class Failure(Exception):
-    """What the server did instead of what the settings promise, and the fix."""
-
-    def __init__(self, seen: str, fix: str):
-        super().__init__(seen)
-        self.seen = seen
-        self.fix = fix
-
-
-@dataclass
-class Attempt:
-    """One endpoint being probed: the target, the trust, and the one deadline for it all."""
-
-    target: Target
-    protocol: MailProtocol
-    cafile: str | None
-    timeout: float
-    deadline: float
-
 
 # --- the two ways in --------------------------------------------------------------------
 
@@ -221,111 +199,3 @@ def smtp_auth(
         f"AUTH not offered on {t.port}, and the data says sending needs it ({t.auth_at}): "
         f"{hint}enable SMTP AUTH on this port of the server",
     )
-
-
-def silent(a: Attempt) -> Failure:
-    """A clear-text port that never greeted: is it implicit TLS?"""
-    t = a.target
-    waited = a.timeout / 2
-    try:
-        wire = Wire.open(t.host, t.port, a.deadline)
-        try:
-            wire.start_tls(tls_context(a.cafile), t.host)
-        finally:
-            wire.close()
-        tls = True
-    except ssl.SSLCertVerificationError:
-        tls = True  # a certificate was offered: it is TLS, whatever its names
-    except OSError:
-        tls = False
-    if tls:
-        return Failure(
-            f"no clear-text greeting within {waited:g} s; a TLS handshake succeeds: port "
-            f"{t.port} is implicit TLS",
-            f"port {t.port} is implicit TLS: set security: ssl at {t.port_at}, or make the "
-            "server greet in clear text on it",
-        )
-    return Failure(
-        f"no greeting within {waited:g} s, and no TLS handshake either",
-        f"nothing on port {t.port} speaks {t.name}: fix {t.port_at} or the server",
-    )
-
-
-def misheard(a: Attempt, line: str) -> str:
-    """What a greeting says instead of the protocol the data gives the port ("answers POP3",
-    "does not speak IMAP"); empty when it speaks that protocol."""
-    heard = speaker(line)
-    if heard == a.protocol:
-        return ""
-    return f"answers {NAMES[heard]}" if heard else f"does not speak {a.target.name}"
-
-
-def not_tls(a: Attempt, exc: BaseException) -> Failure:
-    """An SSL port whose handshake failed: listen to it in clear text to say what it is."""
-    t = a.target
-    line, caps = None, {}
-    try:
-        wire = Wire.open(t.host, t.port, a.deadline)
-        try:
-            line = greeting(wire)
-            if speaker(line) == a.protocol:
-                caps = capabilities(wire, a.protocol)
-        finally:
-            say_goodbye(wire, a.protocol)
-    except (OSError, ValueError):
-        pass
-    failed = f"no TLS handshake on {t.port} ({reason_of(exc)})"
-    if line is None:
-        return Failure(
-            f"{failed}, and no clear-text greeting either",
-            f"port {t.port} speaks neither TLS nor {t.name}: fix {t.port_at} or the server",
-        )
-    what = misheard(a, line)
-    if what:
-        return Failure(
-            f"{failed}; in clear text it {what}: {quote(line)}",
-            f"port {t.port} {what} in clear text ({quote(line, 24)}): the data gives "
-            f"{t.port} to {t.name} with SSL — fix {t.port_at} or the server",
-        )
-    if STARTTLS_WORD[a.protocol] in caps:
-        return Failure(
-            f"{failed}; it greets in clear text ({quote(line)}) and offers STARTTLS",
-            f"port {t.port} is STARTTLS, not implicit TLS: set security: starttls at "
-            f"{t.port_at}, or enable implicit TLS on the server",
-        )
-    return Failure(
-        f"{failed}; it greets in clear text ({quote(line)}) and offers no STARTTLS",
-        f"port {t.port} has no TLS at all: enable implicit TLS on the server (security: none "
-        f"at {t.port_at} only if clear text is really meant)",
-    )
-
-
-@contextmanager
-def during(a: Attempt, what: str) -> Iterator[None]:
-    """Turn what can go wrong in a conversation into a Failure saying when it happened."""
-    t = a.target
-    try:
-        yield
-    except TimeoutError:
-        raise Failure(
-            f"{what}: no answer within the {a.timeout:g} s given",
-            f"the server on {t.address} is too slow or does not speak {t.name}: check "
-            f"{t.port_at} and the server",
-        ) from None
-    except (Hangup, Garbled, OSError) as exc:
-        raise Failure(
-            f"{what}: {reason_of(exc)}",
-            f"the server on {t.address} does not speak {t.name} as expected: check "
-            f"{t.port_at} and the server's log",
-        ) from None
-
-
-def reason_of(exc: BaseException) -> str:
-    if isinstance(exc, ssl.SSLError) and exc.reason:
-        return exc.reason.lower().replace("_", " ")
-    return str(exc) or type(exc).__name__
-
-
-def quote(line: str, limit: int = 72) -> str:
-    shown = line if len(line) <= limit else line[: limit - 1] + "…"
-    return f'"{shown}"'

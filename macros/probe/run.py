@@ -15,7 +15,8 @@ from typing import cast
 
 from macros.model.settings import MAIL_PROTOCOLS
 
-from .checks import STARTTLS_WORD, Attempt, Failure, clear_text, implicit_tls
+from .attempt import STARTTLS_WORD, Attempt, Failure
+from .checks import clear_text, implicit_tls
 from .targets import Target
 from .wire import MailProtocol
 

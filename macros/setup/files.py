@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros.model.settings import Settings, load_settings
+from macros.model.settings import Settings
+from macros.model.validation import load_settings
 
 from .autoconfig import autodiscover_response, thunderbird_config
 from .data import Site, accounts, site_info

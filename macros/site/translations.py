@@ -19,7 +19,8 @@ from pathlib import Path
 import yaml
 from jinja2 import TemplateSyntaxError, nodes
 
-from macros.text.document import HEADING_ID, parse
+from macros.text.document import parse
+from macros.text.inline import HEADING_ID
 from macros.model.findings import Finding
 from .jinja import jinja_environment
 from .rehearsal import every_node

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from .document import Builder
+from .builder import Builder
 from .units import BR, Document, Link, TextRun
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -1,0 +1,30 @@
+"""Which language a legacy page is written in: its file name, else its own words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .vocabulary import Vocabulary
+
+LOCALE_FILE = re.compile(r"^(.+)\.([a-z]{2}(?:[-_][a-z]{2,4})?)\.md$", re.I)
+LOCALE_SUFFIX = re.compile(r"\.([a-z]{2})(?:[-_][a-z]{2,4})?\.md$", re.I)
+
+
+def language_from_path(path: Path) -> str | None:
+    match = LOCALE_SUFFIX.search(path.name)
+    if match:
+        return match.group(1).lower()
+    return None
+
+
+def guess_language(text: str, vocabularies: dict[str, Vocabulary]) -> str | None:
+    """The language whose own words (not shared acronyms) occur most in ``text``."""
+    scores = {}
+    sample = text[:4000]  # enough prose to tell languages apart, at a bounded cost
+    for lang, vocab in vocabularies.items():
+        hits = vocab.scan(sample)
+        scores[lang] = sum(1 for h in hits if h.kind not in ("protocol", "security"))
+    best = max(scores.values(), default=0)
+    winners = [lang for lang, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None

@@ -1,0 +1,62 @@
+"""One check run: the data, the vocabularies, and what the run has found so far.
+
+The three ways in — legacy Markdown (legacy.py), the project's pages (project.py), the
+built site (built.py) — add their findings to the same run, so that one report and one
+exit code cover them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from macros.model.findings import Finding
+from macros.model.project import ProjectData
+from macros.text.units import Link
+
+from .claims import extract
+from .language import guess_language
+from .linemap import moved
+from .offers import Page
+from .rules import apply_rules
+from .scan import Claim
+from .scan import Context as Analysis
+from .vocabulary import Vocabulary
+
+
+@dataclass
+class CheckRun:
+    """What every way in shares."""
+
+    settings_data: ProjectData
+    vocabularies: dict[str, Vocabulary]
+    offer_override: str | None = None
+    language: str | None = None  # forced language of legacy pages (else guessed)
+    stated: dict[Path, tuple[str, list[Claim]]] = field(default_factory=dict)
+    files_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    links: list[tuple[str, list[Link]]] = field(default_factory=list)  # for external links
+
+    @property
+    def settings(self):
+        return self.settings_data.settings
+
+    def vocabulary(self, lang: str | None, text: str) -> Vocabulary:
+        if lang in self.vocabularies:
+            return self.vocabularies[lang]
+        return self.vocabularies.get(guess_language(text, self.vocabularies), self.merged)
+
+    @cached_property
+    def merged(self) -> Vocabulary:
+        vocabs = list(self.vocabularies.values())
+        merged = vocabs[0]
+        for other in vocabs[1:]:
+            merged = merged.merged(other)
+        return merged
+
+    def _claims(self, page: Page, ctx: Analysis, lines=None) -> list[Claim]:
+        claims = extract(ctx)
+        for finding in apply_rules(page, claims, ctx):
+            self.findings.append(moved(finding, lines) if lines else finding)
+        return claims

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check check-site audit bench mutate lint format schema clean distclean lock
+.PHONY: site serve test check check-site audit eval bench mutate lint format schema clean distclean lock
 
 # The legacy guides to audit and to benchmark against (read in place, never copied).
 SHARED ?= ../shared
@@ -43,6 +43,11 @@ check-site: site
 audit: $(STAMP)
 	@if [ -d "$(CORPUS)" ]; then $(BIN)/guidekit check $(CORPUS) | tail -n 1; \
 	else echo "$(CORPUS) not found: nothing to audit (make audit CORPUS=path/to/guides)"; fi
+
+# How sure the checker is: its findings on the legacy corpus, scored against our labels.
+eval: $(STAMP)
+	@if [ -d "$(CORPUS)" ]; then $(BIN)/python benchmarks/eval_check.py $(CORPUS); \
+	else echo "$(CORPUS) not found: nothing to evaluate (make eval CORPUS=path/to/corpus)"; fi
 
 mutate: $(STAMP)
 	$(BIN)/python tests/mutate.py

@@ -420,7 +420,7 @@ STAGES = (
     ("the whole build", "mkdocs/commands/build.py", "build"),
     ("macros: check and render pages", "mkdocs_macros/plugin.py", "on_page_markdown"),
     ("  of which the template check", "macros/__init__.py", "on_pre_page_macros"),
-    ("  of which translation_status()", "macros/guide.py", "translation_status"),
+    ("  of which translation_status()", "macros/site/guide.py", "translation_status"),
     ("macros: load the data (define_env)", "macros/__init__.py", "define_env"),
     ("Markdown to HTML", "mkdocs/structure/pages.py", "render"),
     ("theme: write each page (_build_page)", "mkdocs/commands/build.py", "_build_page"),

@@ -1,4 +1,4 @@
-"""``guidekit probe``: the command line of the server probe (macros/probe.py).
+"""``guidekit probe``: the command line of the server probe (macros/probe/).
 
 Exit codes as for every guidekit command: 0 every endpoint probed matches the settings,
 1 at least one does not, 2 bad usage or unreadable input (settings, --cafile).

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from common import table
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = Path(__file__).resolve().parent / "eval" / "labels"
@@ -174,7 +175,7 @@ def verdicts(scores: dict[str, Score], overall: Score) -> list[str]:
     return missed
 
 
-def table(scores: dict[str, Score], overall: Score) -> str:
+def score_table(scores: dict[str, Score], overall: Score) -> str:
     head = (
         "lang",
         "defects",
@@ -186,27 +187,21 @@ def table(scores: dict[str, Score], overall: Score) -> str:
         "clean",
         "err/clean",
     )
-    rows = [head]
-    for name, s in [*sorted(scores.items()), ("all", overall)]:
-        rows.append(
-            (
-                name,
-                str(s.defects),
-                str(s.hits),
-                f"{s.recall:.2f}",
-                str(s.errors),
-                str(len(s.false)),
-                f"{s.precision:.2f}",
-                str(s.clean_files),
-                f"{s.per_clean:.3f}",
-            )
+    rows = [
+        (
+            name,
+            str(s.defects),
+            str(s.hits),
+            f"{s.recall:.2f}",
+            str(s.errors),
+            str(len(s.false)),
+            f"{s.precision:.2f}",
+            str(s.clean_files),
+            f"{s.per_clean:.3f}",
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = [
-        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-        for r in rows
+        for name, s in [*sorted(scores.items()), ("all", overall)]
     ]
-    return "\n".join(lines)
+    return table(head, rows)
 
 
 def check_coverage(corpus: Path, labels: dict[str, Labelled]) -> list[str]:
@@ -259,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"scores": payload, "missed": missed}, indent=2))
         return 1 if missed else 0
     print(f"guidekit check over {corpus}: {len(labels)} labelled files")
-    print(table(scores, overall))
+    print(score_table(scores, overall))
     print(
         f"targets: precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']} overall "
         f"and in every language with >= {MIN_LABELS} defects; <= "

@@ -26,11 +26,14 @@ from pathlib import Path
 from macros.model.findings import Finding
 from macros.text.units import Link
 
+from .links import has_placeholder
+
 HTTP = re.compile(r"^https?://", re.I)
 MAX_WORKERS = 8  # enough to hide latency, few enough not to look like an attack
 USER_AGENT = "guidekit-link-check/0.1"  # some servers refuse Python-urllib
 
 Places = Mapping[str, list[tuple[str, int]]]
+Pages = Iterable[tuple[str, Iterable[Link]]]
 
 
 @dataclass(frozen=True)
@@ -50,21 +53,36 @@ class Result:
         return f"HTTP {self.status}" if self.status is not None else self.error or "no answer"
 
 
-def external_links(pages: Iterable[tuple[str, Iterable[Link]]]) -> dict[str, list[tuple[str, int]]]:
+def external_links(pages: Pages) -> dict[str, list[tuple[str, int]]]:
     """Every http(s) URL, without its fragment, and each (path, line) that links to it.
 
     One URL is fetched once however many pages use it; every place is kept so
     that a broken URL is reported on each line a writer has to edit.
     """
+
+    def url(href: str) -> str | None:
+        # relative links are checked offline; mailto: and tel: are not pages
+        return href.partition("#")[0] if HTTP.match(href) and not has_placeholder(href) else None
+
+    return _places(pages, url)
+
+
+def placeholder_links(
+    pages: Iterable[tuple[str, Iterable[Link]]],
+) -> dict[str, list[tuple[str, int]]]:
+    """Every link whose target another tool fills in (``{legacy}1683``, ``%base%/y``): neither
+    a file of the tree nor a URL to fetch, so only listed, for review by hand."""
+    return _places(pages, lambda href: href if has_placeholder(href) else None)
+
+
+def _places(pages: Pages, key: Callable[[str], str | None]) -> dict[str, list[tuple[str, int]]]:
     places: dict[str, dict[tuple[str, int], None]] = {}  # dicts as ordered sets
     for path, links in pages:
         for link in links:
-            href = link.href.strip()
-            if not HTTP.match(href):
-                continue  # relative links are checked offline; mailto: and tel: are not pages
-            url = href.partition("#")[0]
-            places.setdefault(url, {})[(path, link.line)] = None
-    return {url: list(where) for url, where in places.items()}
+            found = key(link.href.strip())
+            if found is not None:
+                places.setdefault(found, {})[(path, link.line)] = None
+    return {target: list(where) for target, where in places.items()}
 
 
 def fetch_status(url: str, timeout: float) -> int:
@@ -199,12 +217,12 @@ def findings_for(results: Mapping[str, Result], places: Places) -> list[Finding]
     return sorted(findings, key=lambda f: f.sort_key)
 
 
-def listing(places: Places) -> str:
-    """Each external URL, then the page and line of every link to it, for review by hand."""
+def listing(places: Places, kind: str = "external link") -> str:
+    """Each target, then the page and line of every link to it, for review by hand."""
     lines = []
     for url in sorted(places):
         lines.append(url)
         lines += [f"  {path}:{line}" for path, line in places[url]]
     pages = {path for where in places.values() for path, _ in where}
-    lines.append(f"{len(places)} external link(s) on {len(pages)} page(s)")
+    lines.append(f"{len(places)} {kind}(s) on {len(pages)} page(s)")
     return "\n".join(lines) + "\n"

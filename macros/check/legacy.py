@@ -14,7 +14,7 @@ from pathlib import Path
 from macros.model.frontmatter import front_matter
 from macros.text.document import parse
 
-from .drift import locale_drift
+from .drift import locale_drift, settings_stated, source_locale
 from .language import LOCALE_FILE, language_from_path
 from .links import anchors_of, check_links
 from .offers import Page, offer_of_host
@@ -53,27 +53,29 @@ class LegacyChecks(CheckRun):
         offer = self.offer_for(meta, ctx)
         self.files_checked += 1
         claims = self._claims(Page(shown, offer, self.settings), ctx)
-        self.findings += check_links(shown, path, ctx.doc, anchors_of)
+        self.findings += check_links(shown, path, ctx.doc, anchors_of, site_paths=True)
         self.links.append((shown, ctx.doc.links))
-        self.stated[path] = (shown, claims)
+        self.stated[path] = (shown, settings_stated(claims, self.settings.offer(offer)))
 
     def check_locales(self, source_lang: str) -> None:
         """Legacy trees keep one file per locale (``guide.fr-fr.md``, ``guide.it-it.md``):
-        a translation must state the hosts, ports and security of its source locale."""
+        a translation must not give a setting another value than its source locale does
+        (``fr-fr`` for ``fr``, before ``fr-ca``)."""
         groups: dict[tuple[Path, str], dict[str, Path]] = {}
         for path in self.stated:
             match = LOCALE_FILE.match(path.name)
             if match:
                 groups.setdefault((path.parent, match.group(1)), {})[match.group(2)] = path
         for locales in groups.values():
-            source = next((p for loc, p in locales.items() if loc.startswith(source_lang)), None)
-            if source is None or len(locales) < 2:
+            chosen = source_locale(list(locales), source_lang)
+            if chosen is None or len(locales) < 2:
                 continue
-            source_shown, source_claims = self.stated[source]
+            source = locales[chosen]
+            source_shown, theirs = self.stated[source]
             for path in locales.values():
                 if path != source:
-                    shown, claims = self.stated[path]
-                    self.findings += locale_drift(shown, claims, source_shown, source_claims)
+                    shown, ours = self.stated[path]
+                    self.findings += locale_drift(shown, ours, source_shown, theirs)
 
 
 def _squash(text: str) -> str:

@@ -20,6 +20,14 @@ from macros.text.htmldoc import parse_html
 from macros.text.units import Document, Link
 
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+# A target filled in by some other tool ({legacy}1683, {{ site }}/x, %base%/y, ${root}/z):
+# not a path of this tree, so listed as unchecked, never reported as broken.
+# (``%name%`` has three letters or more and no digit: ``%C3%A9`` is an encoded é.)
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%[A-Za-z_][A-Za-z_-]{2,}%|\$\{?[A-Za-z_]\w*")
+
+
+def has_placeholder(href: str) -> bool:
+    return any(c in href for c in "{%$") and PLACEHOLDER.search(href) is not None
 
 
 def check_links(
@@ -28,12 +36,15 @@ def check_links(
     doc: Document,
     anchors_of: Callable[[Path], set[str] | None],
     resolve: Callable[[Path, str], Path] = lambda page, href: (page.parent / href).resolve(),
+    site_paths: bool = False,
 ) -> Iterator[Finding]:
     """Findings for ``doc``'s links; ``source`` is the file on disk (None: nothing to resolve);
-    ``resolve`` says where a relative link of that file points."""
+    ``resolve`` says where a relative link of that file points. With ``site_paths`` (a legacy
+    tree), a missing target that names no file (``../emails-pro/android/``) is an address of
+    the published site, which the tree cannot tell: a note, not an error."""
     for link in doc.links:
         href = link.href.strip()
-        if not href or EXTERNAL.match(href) or href.startswith("/"):
+        if not href or EXTERNAL.match(href) or href.startswith("/") or has_placeholder(href):
             continue
         target, _, fragment = href.partition("#")
         target = unquote(target)
@@ -50,6 +61,20 @@ def check_links(
         if resolved.is_dir():
             resolved = resolved / "index.md"
         if not resolved.exists():
+            if site_paths and (target.endswith("/") or not Path(target).suffix):
+                yield Finding(
+                    path,
+                    link.line,
+                    doc.column(link.line, target),
+                    "broken-link",
+                    "note",
+                    f"the link to {target!r} names no file of this tree: an address of the "
+                    "published site, which the tree cannot check (check it on the site, or link "
+                    "to the Markdown file)",
+                    "a file of this tree",
+                    target,
+                )
+                continue
             yield Finding(
                 path,
                 link.line,

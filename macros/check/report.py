@@ -11,17 +11,24 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 README_RULES = "README.md#checker-rules"
 
 
-def text_report(files_checked: int, findings: list[Finding]) -> str:
-    lines = []
-    for f in findings:
-        lines.append(f"{f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}")
+def text_report(files_checked: int, findings: list[Finding], verbose: bool = False) -> str:
+    """Errors and warnings, one line each, and the summary by rule; notes (what the checker
+    could not tell for sure) only with ``verbose``, else counted on a line of their own."""
+    notes = sum(1 for f in findings if f.severity == "note")
+    shown = findings if verbose else [f for f in findings if f.severity != "note"]
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}" for f in shown]
     errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    by_rule = Counter(f.rule for f in findings)
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    by_rule = Counter(f.rule for f in findings if f.severity != "note")
     summary = f"{files_checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
     if by_rule:
         summary += " — " + ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items()))
     lines.append(summary)
+    if notes:
+        lines.append(
+            f"{notes} note(s): what the checker read but could not tell for sure"
+            + ("" if verbose else " (--verbose shows them)")
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -46,7 +53,7 @@ def sarif_report(files_checked: int, findings: list[Finding]) -> str:
         {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
-            "level": "error" if f.severity == "error" else "warning",
+            "level": f.severity,
             "message": {"text": f.message},
             "locations": [
                 {

@@ -33,7 +33,7 @@ class CheckRun:
     vocabularies: dict[str, Vocabulary]
     offer_override: str | None = None
     language: str | None = None  # forced language of legacy pages (else guessed)
-    stated: dict[Path, tuple[str, list[Claim]]] = field(default_factory=dict)
+    stated: dict[Path, tuple[str, dict]] = field(default_factory=dict)  # legacy: settings
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     links: list[tuple[str, list[Link]]] = field(default_factory=list)  # for external links

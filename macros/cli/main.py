@@ -12,8 +12,14 @@ import sys
 from pathlib import Path
 
 from macros.check.checker import Checker
-from macros.check.external import check_urls, external_links, findings_for, listing
-from macros.check.report import FORMATS
+from macros.check.external import (
+    check_urls,
+    external_links,
+    findings_for,
+    listing,
+    placeholder_links,
+)
+from macros.check.report import FORMATS, text_report
 from macros.check.vocabulary import load_vocabulary, with_terms
 from macros.cli import export, probe
 from macros.model.clients import vocabulary_terms
@@ -123,16 +129,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"guidekit check: cannot read input: {exc}", file=sys.stderr)
         return 2
     places = external_links(checker.links)
+    templated = placeholder_links(checker.links)
     if args.list_external:
         sys.stdout.write(listing(places))
+        if templated:
+            sys.stdout.write(listing(templated, "link with a placeholder, not checked,"))
         return 0
     if args.online:
         cache = args.root / ".cache" / "guidekit" / "links.json"
         checker.findings += findings_for(check_urls(places, cache), places)
     findings = sorted(checker.findings, key=lambda f: f.sort_key)
-    sys.stdout.write(FORMATS[args.format](checker.files_checked, findings))
+    if args.format == "text":
+        sys.stdout.write(text_report(checker.files_checked, findings, args.verbose))
+    else:
+        sys.stdout.write(FORMATS[args.format](checker.files_checked, findings))
     if places and not args.online and args.format == "text":
         print(f"{len(places)} external link(s) not checked (--online checks them)")
+    if templated and args.format == "text":
+        print(
+            f"{len(templated)} link(s) with a placeholder not checked (--list-external lists them)"
+        )
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -205,6 +221,11 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--list-external", action="store_true", help="list the external links and where they are"
+    )
+    check.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show the notes: what the checker read but could not tell for sure",
     )
     check.set_defaults(func=cmd_check)
 

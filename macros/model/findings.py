@@ -33,7 +33,7 @@ class Finding:
     line: int
     column: int
     rule: str
-    severity: str  # error | warning
+    severity: str  # error | warning | note (could not tell for sure: never fails a run)
     message: str
     expected: str
     found: str

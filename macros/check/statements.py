@@ -98,6 +98,23 @@ class Statements:
         under_smtp = {
             id(c.unit): c for c in self.claims if c.heading_protocol == "smtp" and not c.in_code
         }
+        # Lists that also name the outgoing server describe the whole account, even under a
+        # heading about SMTP: their "incoming server" is the incoming server.
+        whole_account = (
+            {
+                u.group
+                for u in self.ctx.doc.units
+                if u.group is not None
+                and (
+                    "outgoing" in self.ctx.of(u).values("direction")
+                    or (
+                        self.ctx.says(u, "protocol") and "smtp" in self.ctx.of(u).values("protocol")
+                    )
+                )
+            }
+            if under_smtp
+            else set()
+        )
         for unit in self.ctx.doc.units:
             if unit.kind not in ("item", "cell", "heading"):
                 continue
@@ -107,6 +124,8 @@ class Statements:
             protocols = found.values("protocol") & set(MAIL)
             directions = found.values("direction")
             if id(unit) in under_smtp and not protocols and directions == {"incoming"}:
+                if unit.group is not None and unit.group in whole_account:
+                    continue  # the list also names the outgoing server: the account's summary
                 protocols = {"smtp"}
             if len(protocols) != 1 or len(directions) != 1:
                 continue

@@ -20,7 +20,11 @@ ANCHOR_HTML = re.compile(
     r"""<a\s[^>]*\bname\s*=\s*["']([^"']+)["']|\bid\s*=\s*["']([^"']+)["']""", re.I
 )
 BR_HTML = re.compile(r"<br\s*/?>", re.I)
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\s*_]+(?=[\"«“(*_]*[A-ZÀ-ÖØ-Þ0-9])")
+# A sentence ends after . ! ? before a capital; and a paragraph's line that starts with a
+# label ("Outgoing server port: …") starts a statement of its own, as in a list.
+SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\s*_]+(?=[\"«“(*_]*[A-ZÀ-ÖØ-Þ0-9])|\n(?=[*_]*[A-ZÀ-ÖØ-Þ][^\n:/]{0,60}:[ \t])"
+)
 
 
 def inline_run(token: Token, line: int, links: list[Link], anchors: set[str]) -> TextRun:

@@ -54,7 +54,7 @@ def _closest(words: list[Word], start: int, end: int, found: Scan, rivals) -> Wo
     return None
 
 
-def _heading_protocol(unit: Unit, ctx: Context) -> str | None:
+def heading_protocol(unit: Unit, ctx: Context) -> str | None:
     for heading in reversed(unit.headings):
         found = ctx.vocab.scan(heading.text)
         protocol = _only((w.value for w in found if w.kind == "protocol"), MAIL)
@@ -113,7 +113,7 @@ def bind(claim: Claim, start: int, end: int, ctx: Context) -> None:
     """Bind ``claim`` (at ``start:end`` of its unit) to a protocol, direction and security."""
     unit = claim.unit
     own = ctx.of(unit)
-    claim.heading_protocol = _heading_protocol(unit, ctx)
+    claim.heading_protocol = heading_protocol(unit, ctx)
     claim.obligation = bool(own.of("obligation"))
     claim.conditional = bool(own.of("conditional"))
     if unit.kind == "code":

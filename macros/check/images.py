@@ -41,12 +41,12 @@ def image_findings(root: Path, languages: list[str], default: str) -> list[Findi
                 used.add(published_path(root, page, src))
                 shared = re.sub(rf"(^|/)images/{re.escape(lang)}/", r"\1images/", src)
                 if not alt.strip():
-                    findings.append(_missing_alt(shown, line, src, "error", "has no alt text"))
+                    findings.append(missing_alt(shown, line, src, "error", "has no alt text"))
                 elif lang == default:
                     source_alts[(name, shared)] = alt
                 elif source_alts.get((name, shared)) == alt and re.search(r"[^\W\d_]", alt):
                     findings.append(
-                        _missing_alt(
+                        missing_alt(
                             shown, line, src, "warning", f"keeps the {default} alt text {alt!r}"
                         )
                     )
@@ -70,7 +70,7 @@ def image_findings(root: Path, languages: list[str], default: str) -> list[Findi
     return findings
 
 
-def _missing_alt(path: str, line: int, src: str, severity: str, what: str) -> Finding:
+def missing_alt(path: str, line: int, src: str, severity: str, what: str) -> Finding:
     return Finding(
         path,
         line,

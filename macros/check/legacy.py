@@ -15,6 +15,7 @@ from macros.model.frontmatter import front_matter
 from macros.text.document import parse
 
 from .drift import locale_drift, settings_stated, source_locale
+from .images import missing_alt
 from .language import LOCALE_FILE, language_from_path
 from .links import anchors_of, check_links
 from .offers import Page, offer_of_host
@@ -54,6 +55,11 @@ class LegacyChecks(CheckRun):
         self.files_checked += 1
         claims = self._claims(Page(shown, offer, self.settings), ctx)
         self.findings += check_links(shown, path, ctx.doc, anchors_of, site_paths=True)
+        self.findings += [
+            missing_alt(shown, link.line, link.href, "error", "has no alt text")
+            for link in ctx.doc.links
+            if link.image and not link.text.strip()
+        ]
         self.links.append((shown, ctx.doc.links))
         self.stated[path] = (shown, settings_stated(claims, self.settings.offer(offer)))
 

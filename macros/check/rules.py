@@ -39,6 +39,9 @@ class Rules(Statements):
         self.claims = claims
         self.ctx = ctx
         self.findings: list[Finding] = []
+        self.by_unit: dict[int, list[Claim]] = {}
+        for claim in claims:
+            self.by_unit.setdefault(id(claim.unit), []).append(claim)
 
     def run(self) -> list[Finding]:
         for claim in self.claims:
@@ -48,6 +51,7 @@ class Rules(Statements):
                 self._host(claim)
         self._obligations()
         self._declarations()
+        self._captions()
         self._labels()
         return self.findings
 
@@ -232,6 +236,11 @@ class Rules(Statements):
             return
         if about is None or claim.in_code:
             return
+        row_port = ""
+        if about == "incoming":
+            narrowed = self._row_protocol(claim)
+            if narrowed:
+                about, row_port = narrowed
         wanted = set(INCOMING) if about == "incoming" else {about}
         if about in PROTOCOLS or about == "incoming":
             if roles & wanted:
@@ -242,8 +251,25 @@ class Rules(Statements):
                 if self.page.macros
                 else f"write {hosts_of(self.offer, about)}"
             )
-            message = f"{host} is the {role} server, but it is given for {NAMES[about]} ({fix})"
+            given = f"{NAMES[about]}{row_port}"
+            message = f"{host} is the {role} server, but it is given for {given} ({fix})"
             self._add(claim, "value-mismatch", message, hosts_of(self.offer, about), host)
+
+    def _row_protocol(self, claim: Claim) -> tuple[str, str] | None:
+        """The one incoming protocol that the ports beside an "incoming" host belong to (its
+        table row, or its own sentence or item), with how to say so; None when they do not
+        name exactly one."""
+        found: dict[str, int] = {}
+        for unit in claim.unit.row or [claim.unit]:
+            for other in self.by_unit.get(id(unit), []):
+                if other.port is not None and other is not claim:
+                    for protocol, _ in owners(self.offer, other.port):
+                        if protocol in INCOMING:
+                            found.setdefault(protocol, other.port)
+        if len(found) != 1:
+            return None
+        protocol, port = found.popitem()
+        return protocol, f" (port {port} beside it is {NAMES[protocol]}'s)"
 
 
 def apply_rules(page: Page, claims: list[Claim], ctx: Context) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ from macros.model.findings import Finding
 from macros.model.settings import INCOMING, Offer
 from macros.model.settings import MAIL_PROTOCOLS as MAIL
 
+from .binding import heading_protocol
 from .claims import target
 from .offers import NAMES, NAMES_PATTERN, SECURITY, describe, owners
 from .scan import Claim, Context
@@ -92,6 +93,43 @@ class Statements:
                 NAMES[declared],
                 needle=unit.text.split()[0] if unit.text else "",
             )
+
+    def _captions(self) -> None:
+        """A sentence that introduces the settings below it (it ends with a colon) and names
+        one incoming protocol, where its section's heading and the first incoming port after
+        it both belong to the other one: the caption is what is wrong ("POP configuration:" above
+        993 and 143, in a section about IMAP)."""
+        for unit in self.ctx.doc.units:
+            if unit.kind != "sentence" or not unit.text.rstrip().endswith(":"):
+                continue
+            found = self.ctx.of(unit)
+            named = found.values("protocol") & set(MAIL)
+            if len(named) != 1 or found.of("conditional") or not unit.headings:
+                continue
+            (caption,) = named
+            section = heading_protocol(unit, self.ctx)
+            if caption not in INCOMING or section not in INCOMING or section == caption:
+                continue
+            heading = unit.headings[-1]
+            following = next(
+                (
+                    incoming
+                    for c in self.claims
+                    if c.port and c.line > unit.line and c.unit.headings[-1:] == [heading]
+                    if (incoming := {p for p, _ in owners(self.offer, c.port) if p in INCOMING})
+                ),
+                set(),
+            )
+            if following != {section}:
+                continue
+            message = (
+                f"this introduces {NAMES[caption]} settings, but its section is about "
+                f"{NAMES[section]} and the ports below are {NAMES[section]}'s (name "
+                f"{NAMES[section]} here, or move these settings to a {NAMES[caption]} section)"
+            )
+            word = next(w for w in found.of("protocol") if w.value == caption)
+            line = unit.line_at(word.start)
+            self._add(line, "contradiction", message, NAMES[section], NAMES[caption], word.text)
 
     def _labels(self) -> None:
         """A label that names SMTP with incoming, or IMAP/POP3 with outgoing."""

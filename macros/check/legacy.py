@@ -49,7 +49,10 @@ class LegacyChecks(CheckRun):
         text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         meta = front_matter(text)
         lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)
-        vocab = self.vocabulary(str(lang) if lang else None, text)
+        lang = str(lang).lower().replace("_", "-").split("-")[0] if lang else None
+        vocab = self.vocabulary(lang, text)
+        if vocab is self.neutral:
+            self.findings.append(self.unread_language(shown, lang))
         ctx = analyse(parse(text), vocab)
         offer = self.offer_for(meta, ctx)
         self.files_checked += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from macros.model.findings import RULES, WARNING_RULES, Finding
+from macros.model.findings import NOTE_RULES, RULES, WARNING_RULES, Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 README_RULES = "README.md#checker-rules"
@@ -44,7 +44,7 @@ def sarif_report(files_checked: int, findings: list[Finding]) -> str:
             "name": rule.title().replace("-", ""),
             "shortDescription": {"text": text},
             "helpUri": README_RULES,
-            "defaultConfiguration": {"level": "warning" if rule in WARNING_RULES else "error"},
+            "defaultConfiguration": {"level": _level(rule)},
         }
         for rule, text in RULES.items()
     ]
@@ -85,6 +85,12 @@ def sarif_report(files_checked: int, findings: list[Finding]) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _level(rule: str) -> str:
+    if rule in NOTE_RULES:
+        return "note"
+    return "warning" if rule in WARNING_RULES else "error"
 
 
 FORMATS = {"text": text_report, "json": json_report, "sarif": sarif_report}

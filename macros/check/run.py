@@ -43,17 +43,46 @@ class CheckRun:
         return self.settings_data.settings
 
     def vocabulary(self, lang: str | None, text: str) -> Vocabulary:
+        """The page's own language's words; for a language without a vocabulary, or one that
+        cannot be told, the protocol names alone (``neutral``): no guessing at what "SSL"
+        or "incoming" means in a language the checker does not read."""
         if lang in self.vocabularies:
             return self.vocabularies[lang]
-        return self.vocabularies.get(guess_language(text, self.vocabularies), self.merged)
+        if lang is None:
+            guessed = guess_language(text, self.vocabularies)
+            if guessed is not None:
+                return self.vocabularies[guessed]
+        return self.neutral
 
     @cached_property
-    def merged(self) -> Vocabulary:
+    def neutral(self) -> Vocabulary:
         vocabs = list(self.vocabularies.values())
         merged = vocabs[0]
         for other in vocabs[1:]:
             merged = merged.merged(other)
-        return merged
+        return merged.only("protocol")
+
+    def unread_language(self, shown: str, lang: str | None) -> Finding:
+        """The note a page read with the neutral vocabulary gets: what was not checked."""
+        why = (
+            f"it is in {lang!r}, which the checker has no vocabulary for (add "
+            f"data/vocabulary/{lang}.yml)"
+            if lang
+            else "its language could not be told (name it: --lang, or a locale in the file "
+            "name such as guide.de-de.md)"
+        )
+        return Finding(
+            shown,
+            1,
+            1,
+            "unread-language",
+            "note",
+            f"only language-neutral checks ran on this page: {why}; hosts, host:port, protocol "
+            "names next to ports, links, anchors and images were checked, security, directions "
+            "and obligations were not read",
+            "a language with a vocabulary",
+            lang or "unknown",
+        )
 
     def _claims(self, page: Page, ctx: Analysis, lines=None) -> list[Claim]:
         claims = extract(ctx)

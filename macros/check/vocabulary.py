@@ -63,6 +63,12 @@ class Vocabulary:
         """The words about outgoing authentication, apart from ``scan``'s."""
         return _scan(self.auth_pattern, self.auth_terms, text) if self.auth_terms else []
 
+    def only(self, *kinds: str) -> Vocabulary:
+        """The words of these kinds alone: protocol names read the same in every language,
+        so a page in a language without a vocabulary is read with those and nothing else."""
+        kept = {phrase: hit for phrase, hit in self.terms.items() if hit[0] in kinds}
+        return Vocabulary(self.languages, kept)
+
     def merged(self, other: Vocabulary) -> Vocabulary:
         return Vocabulary(
             self.languages + other.languages,

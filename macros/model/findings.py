@@ -21,10 +21,12 @@ RULES = {
     "translation-drift": "a translation whose macro calls, ids, images or tables differ",
     "forbidden-template": "template code a page may not use (only the macros and page.*)",
     "generated-mismatch": "a generated set-up file of the built site that disagrees with the data",
+    "unread-language": "a page in a language the checker has no words for: only neutral checks ran",
 }
 
-# Rules whose findings are warnings: they do not fail a check.
+# Rules whose findings are warnings, or notes: they do not fail a check.
 WARNING_RULES = frozenset({"hardcoded-value", "unused-image", "outdated-translation"})
+NOTE_RULES = frozenset({"unread-language"})
 
 
 @dataclass(frozen=True)

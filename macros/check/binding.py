@@ -25,6 +25,14 @@ def _only(values, allowed: tuple[str, ...]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _unanimous(words: list[Word], allowed: tuple[str, ...]) -> Word | None:
+    """The unit's own word when all its words of that kind agree ("Outgoing server port, the
+    port of the outgoing server: 465 or 587"): every port of the unit is about it, even one
+    that another port stands nearer to. Before any word of the items around it."""
+    values = {w.value for w in words}
+    return words[0] if len(values) == 1 and values <= set(allowed) else None
+
+
 def _distance(word: Word, start: int, end: int) -> int:
     if word.end <= start:
         return start - word.end
@@ -119,8 +127,12 @@ def bind(claim: Claim, start: int, end: int, ctx: Context) -> None:
     if unit.kind == "code":
         return
     rivals = [(s, e, v) for s, e, v in ctx.ports(unit) if (s, e) != (start, end)]
-    protocol = _closest(own.of("protocol"), start, end, own, rivals)
-    direction = _closest(own.of("direction"), start, end, own, rivals)
+    protocol = _closest(own.of("protocol"), start, end, own, rivals) or _unanimous(
+        own.of("protocol"), MAIL
+    )
+    direction = _closest(own.of("direction"), start, end, own, rivals) or _unanimous(
+        own.of("direction"), DIRECTIONS
+    )
     if protocol:
         claim.protocol, claim.protocol_from, claim.protocol_line = (
             protocol.value,
@@ -200,6 +212,12 @@ def _bind_security(claim: Claim, start: int, end: int, ctx: Context, rivals) -> 
                     claim.security = _with_answer(found[0], other_scan)
                     claim.security_text = found[0].text
                     return
+                # "Encryption method: None", its own item after "Port: 465": SSL off.
+                for key in other_scan.of("security_word"):
+                    answer = answer_after(key, other_scan, other_scan.of("answer"))
+                    if answer is not None and answer.value == "negative":
+                        claim.security, claim.security_text = "off", other.text
+                        return
 
 
 ANSWER_GAP = re.compile(r"^[\s:=*_«»\"“”'()–-]{0,6}$")

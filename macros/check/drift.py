@@ -2,8 +2,8 @@
 
 A project page's translation is held to its source by its macro calls (site/translations.py);
 a legacy page has no macro calls, only the values it states, so the checker compares those —
-setting by setting. A setting is the host of a protocol, the ports of a protocol, or the
-security of a port. Drift is a translation stating a *conflicting* value for a setting its
+setting by setting. A setting is the host of a protocol, the port of a protocol with or
+without implicit SSL ("the POP3 port with SSL"), or the security of a port. Drift is a translation stating a *conflicting* value for a setting its
 source states too; phrasing ("995 or 110" for "995 (SSL) or 110 (no SSL)") and order are not
 drift, and a setting the translation leaves out is a note, never an error.
 
@@ -33,7 +33,7 @@ LOCALE = re.compile(r"^([a-z]{2})(?:[-_]([a-z]{2,4}))?$", re.I)
 class Stated:
     """One setting's value as one page states it, where it says so first."""
 
-    key: tuple[str, str]  # ("host", protocol) | ("ports", protocol) | ("security", port)
+    key: tuple[str, str]  # ("host", protocol) | ("port", "imap ssl") | ("security", port)
     value: str
     line: int
     text: str
@@ -53,8 +53,10 @@ def _region(locale: str) -> str:
 
 
 def settings_stated(claims: list[Claim], offer: Offer) -> dict[tuple[tuple[str, str], str], Stated]:
-    """Every (setting, value) a page states, at its first line: claims bound to a mail
-    protocol, or to the incoming server when the page names no protocol for it."""
+    """Every (setting, value) a page states, at its first line. Hosts of a mail protocol or of
+    the incoming server; ports of a mail protocol, by security ("the POP3 port with SSL":
+    995 or 110 are two settings, not one), the security known from the claim or else from
+    the data; the security stated for a port."""
     out: dict[tuple[tuple[str, str], str], Stated] = {}
 
     def add(key: tuple[str, str], value: str, claim: Claim) -> None:
@@ -62,26 +64,57 @@ def settings_stated(claims: list[Claim], offer: Offer) -> dict[tuple[tuple[str, 
 
     for claim in claims:
         protocol = target(claim)
-        if protocol not in (*MAIL_PROTOCOLS, "incoming"):
-            continue
-        if claim.host:
+        if claim.host and protocol in (*MAIL_PROTOCOLS, "incoming"):
             roles = host_roles(offer, claim.host)
             known = protocol in roles or (protocol == "incoming" and bool(roles & set(INCOMING)))
             add(("host", protocol), _setting(("host", protocol)) if known else claim.host, claim)
-        if claim.port:
-            add(("ports", protocol), str(claim.port), claim)
-            if claim.security in ("ssl", "starttls", "off"):
-                implicit = "SSL/TLS" if claim.security == "ssl" else "no implicit SSL"
-                add(("security", str(claim.port)), implicit, claim)
+        if not claim.port or protocol not in MAIL_PROTOCOLS:
+            continue
+        implicit = _implicit(claim, offer, protocol)
+        add(("port", f"{protocol} {implicit}"), str(claim.port), claim)
+        if claim.security in ("ssl", "starttls", "off"):
+            stated = "SSL/TLS" if claim.security == "ssl" else "no implicit SSL"
+            add(("security", str(claim.port)), stated, claim)
     return out
+
+
+def _implicit(claim: Claim, offer: Offer, protocol: str) -> str:
+    """Which of the protocol's ports a claim is: ``ssl``, ``plain``, or ``any`` (a port the
+    data does not give the protocol, with no security stated)."""
+    if claim.security in ("ssl", "starttls", "off"):
+        return "ssl" if claim.security == "ssl" else "plain"
+    entry = next((p for p in offer.ports.get(protocol, []) if p.port == claim.port), None)
+    if entry is None:
+        return "any"
+    return "ssl" if entry.is_ssl else "plain"
 
 
 def _setting(key: tuple[str, str]) -> str:
     kind, what = key
     if kind == "security":
         return f"the security of port {what}"
-    role = "incoming server" if what == "incoming" else f"{NAMES[what]} server"
-    return f"the {role}'s {'host' if kind == 'host' else 'port'}"
+    if kind == "host":
+        role = "incoming server" if what == "incoming" else f"{NAMES[what]} server"
+        return f"the {role}'s host"
+    protocol, implicit = what.split()
+    detail = {"ssl": " with SSL/TLS", "plain": " without implicit SSL", "any": ""}[implicit]
+    return f"the {NAMES[protocol]} port{detail}"
+
+
+def _matches(key: tuple[str, str], source: dict[tuple[str, str], list[Stated]]) -> list[Stated]:
+    """What the source says for the same setting: a port of unknown security is held to all
+    the source's ports of that protocol."""
+    if key[0] != "port":
+        return source.get(key, [])
+    protocol, implicit = key[1].split()
+    if implicit != "any":
+        return source.get(key, [])
+    return [
+        s
+        for k, found in source.items()
+        if k[0] == "port" and k[1].split()[0] == protocol
+        for s in found
+    ]
 
 
 def locale_drift(
@@ -98,7 +131,7 @@ def locale_drift(
     our_keys = {stated.key for stated in ours.values()}
     out = []
     for stated in sorted(ours.values(), key=lambda s: (s.line, s.key)):
-        known = source_values.get(stated.key)
+        known = _matches(stated.key, source_values)
         if not known or any(s.value == stated.value for s in known):
             continue
         said = " or ".join(sorted({s.value for s in known}))
@@ -109,7 +142,13 @@ def locale_drift(
             "source)"
         )
         out.append(drift_finding(path, stated.line, message, said, stated.value, stated.text))
-    for key in sorted(set(source_values) - our_keys):
+    covered = our_keys | {
+        ("port", f"{what.split()[0]} {implicit}")
+        for kind, what in our_keys
+        if kind == "port" and what.endswith(" any")
+        for implicit in ("ssl", "plain")
+    }
+    for key in sorted(set(source_values) - covered):
         first = min(source_values[key], key=lambda s: s.line)
         out.append(
             Finding(

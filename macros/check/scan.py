@@ -85,7 +85,7 @@ class Scan:
     vocab: Vocabulary | None
     hosts: list[tuple[int, int, str, int | None]]
     numbers: list[tuple[int, int, int]]
-    clauses: list[int]  # offsets where a clause starts
+    breaks: list[int]  # offsets where a clause starts after punctuation or a conjunction
 
     @cached_property
     def words(self) -> list[Word]:
@@ -104,6 +104,14 @@ class Scan:
 
     def clause(self, offset: int) -> int:
         return bisect.bisect_right(self.clauses, offset)
+
+    @cached_property
+    def clauses(self) -> list[int]:
+        """Where clauses start: after a comma or a conjunction, and at a conditional word —
+        "use 587 without encryption | if your network blocks 465": the condition names 465,
+        it does not set it."""
+        conditions = [w.start for w in self.words if w.kind == "conditional"]
+        return sorted({*self.breaks, *conditions})
 
     @cached_property
     def segments(self) -> list[int]:

@@ -63,14 +63,22 @@ def _closest(words: list[Word], start: int, end: int, found: Scan, rivals) -> Wo
 
 
 def heading_protocol(unit: Unit, ctx: Context) -> str | None:
+    """The one protocol a unit's section is about: its nearest heading that names protocols,
+    unless the sentence introducing its list or table names another (then nobody can tell)."""
+    found_heading = None
     for heading in reversed(unit.headings):
         found = ctx.vocab.scan(heading.text)
         protocol = _only((w.value for w in found if w.kind == "protocol"), MAIL)
-        if protocol:
-            return protocol
-        if any(w.kind == "protocol" for w in found):
-            return None
-    return None
+        if protocol or any(w.kind == "protocol" for w in found):
+            found_heading = protocol
+            break
+    caption = ctx.caption(unit)
+    named = ctx.of(caption).values("protocol") & set(MAIL) if caption is not None else set()
+    if not named:
+        return found_heading
+    if found_heading is None and len(named) == 1:
+        return next(iter(named))
+    return found_heading if named == {found_heading} else None
 
 
 def _compatible(protocol: str, direction: str | None) -> bool:

@@ -1,11 +1,12 @@
 """Drift between the locales of a legacy guide: one ``guide.<locale>.md`` per language.
 
 A project page's translation is held to its source by its macro calls (site/translations.py);
-a legacy page has no macro calls, only the values it states, so the checker compares those —
+a legacy page has no macro calls, only the values it states, so the checker compares those,
 setting by setting. A setting is the host of a protocol, the port of a protocol with or
-without implicit SSL ("the POP3 port with SSL"), or the security of a port. Drift is a translation stating a *conflicting* value for a setting its
-source states too; phrasing ("995 or 110" for "995 (SSL) or 110 (no SSL)") and order are not
-drift, and a setting the translation leaves out is a note, never an error.
+without implicit SSL ("the POP3 port with SSL"), or the security of a port. Drift is a
+translation stating a *conflicting* value for a setting its source states too. Phrasing
+("995 or 110" for "995 (SSL) or 110 (no SSL)") and order are not drift, and a setting the
+translation leaves out is a note, never an error.
 
 Hosts are compared by role: a host the offer's data gives to that protocol, in any of the
 offer's regions, is the same setting's value (``imap.mail.ovh.ca`` for a Canadian page and

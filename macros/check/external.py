@@ -26,7 +26,7 @@ from pathlib import Path
 from macros.model.findings import Finding
 from macros.text.units import Link
 
-from .links import has_placeholder
+from .links import as_written, has_placeholder
 
 HTTP = re.compile(r"^https?://", re.I)
 MAX_WORKERS = 8  # enough to hide latency, few enough not to look like an attack
@@ -72,7 +72,7 @@ def placeholder_links(
 ) -> dict[str, list[tuple[str, int]]]:
     """Every link whose target another tool fills in (``{legacy}1683``, ``%base%/y``): neither
     a file of the tree nor a URL to fetch, so only listed, for review by hand."""
-    return _places(pages, lambda href: href if has_placeholder(href) else None)
+    return _places(pages, lambda href: as_written(href) if has_placeholder(href) else None)
 
 
 def _places(pages: Pages, key: Callable[[str], str | None]) -> dict[str, list[tuple[str, int]]]:
@@ -217,12 +217,12 @@ def findings_for(results: Mapping[str, Result], places: Places) -> list[Finding]
     return sorted(findings, key=lambda f: f.sort_key)
 
 
-def listing(places: Places, kind: str = "external link") -> str:
+def listing(places: Places, what: str = "external link(s)") -> str:
     """Each target, then the page and line of every link to it, for review by hand."""
     lines = []
     for url in sorted(places):
         lines.append(url)
         lines += [f"  {path}:{line}" for path, line in places[url]]
     pages = {path for where in places.values() for path, _ in where}
-    lines.append(f"{len(places)} {kind}(s) on {len(pages)} page(s)")
+    lines.append(f"{len(places)} {what} on {len(pages)} page(s)")
     return "\n".join(lines) + "\n"

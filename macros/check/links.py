@@ -26,8 +26,14 @@ EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%[A-Za-z_][A-Za-z_-]{2,}%|\$\{?[A-Za-z_]\w*")
 
 
+def as_written(href: str) -> str:
+    """A target as the page wrote it: the Markdown parser percent-encodes ``{``, ``}`` and a
+    ``%`` that starts no escape."""
+    return href.replace("%7B", "{").replace("%7D", "}").replace("%25", "%")
+
+
 def has_placeholder(href: str) -> bool:
-    return any(c in href for c in "{%$") and PLACEHOLDER.search(href) is not None
+    return any(c in href for c in "{%$") and PLACEHOLDER.search(as_written(href)) is not None
 
 
 def check_links(

@@ -68,8 +68,8 @@ class CheckRun:
             f"it is in {lang!r}, which the checker has no vocabulary for (add "
             f"data/vocabulary/{lang}.yml)"
             if lang
-            else "its language could not be told (name it: --lang, or a locale in the file "
-            "name such as guide.de-de.md)"
+            else "its language could not be told (name it with --lang, or with a locale in the "
+            "file name such as guide.de-de.md)"
         )
         return Finding(
             shown,
@@ -77,9 +77,9 @@ class CheckRun:
             1,
             "unread-language",
             "note",
-            f"only language-neutral checks ran on this page: {why}; hosts, host:port, protocol "
-            "names next to ports, links, anchors and images were checked, security, directions "
-            "and obligations were not read",
+            "only language-neutral checks ran on this page (hosts, host:port, protocol names "
+            "next to ports, links, anchors, images); security, directions and obligations were "
+            f"not read: {why}",
             "a language with a vocabulary",
             lang or "unknown",
         )

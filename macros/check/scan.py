@@ -166,8 +166,34 @@ class Context:
             self._ports[id(unit)] = _port_numbers(unit, self)
         return self._ports[id(unit)]
 
+    @cached_property
+    def captions(self) -> dict[tuple[str, int | None], Unit]:
+        """The sentence right before each list and table: what introduces it ("If you
+        prefer POP, use these settings:")."""
+        out: dict[tuple[str, int | None], Unit] = {}
+        before = None
+        for unit in self.doc.units:
+            block = block_of(unit)
+            if block is None:
+                before = unit if unit.kind == "sentence" else None
+            elif block not in out and before is not None:
+                out[block] = before
+        return out
+
+    def caption(self, unit: Unit) -> Unit | None:
+        block = block_of(unit)
+        return self.captions.get(block) if block else None
+
     def says(self, unit: Unit | None, *kinds: str) -> bool:
         return unit is not None and any(self.of(unit).of(k) for k in kinds)
+
+
+def block_of(unit: Unit) -> tuple[str, int | None] | None:
+    if unit.kind == "item" and unit.group is not None:
+        return ("list", unit.group)
+    if unit.kind == "cell":
+        return ("table", unit.table)
+    return None
 
 
 def analyse(doc: Document, vocab: Vocabulary) -> Context:

@@ -133,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.list_external:
         sys.stdout.write(listing(places))
         if templated:
-            sys.stdout.write(listing(templated, "link with a placeholder, not checked,"))
+            sys.stdout.write(listing(templated, "link(s) with a placeholder, not checked,"))
         return 0
     if args.online:
         cache = args.root / ".cache" / "guidekit" / "links.json"

@@ -60,3 +60,43 @@ def test_findings_explain_themselves(case: Path) -> None:
         assert "(" in finding.message, finding
         assert finding.message.rstrip().endswith(")"), finding
         assert finding.column >= 1
+
+
+LOCALES = "locales"
+
+
+def run_locales(case: Path) -> Checker:
+    """Every ``guide.<locale>.md`` of the case checked as a legacy tree, then side by side."""
+    spec = yaml.safe_load((case / "case.yml").read_text()) if (case / "case.yml").exists() else {}
+    checker = Checker(load_project(Project(ROOT)), VOCABULARIES)
+    for page in sorted(case.glob("guide.*.md")):
+        checker.check_file(page, page.name)
+    checker.check_locales(spec.get("source_lang", "fr"))
+    return checker
+
+
+@pytest.mark.parametrize("case", cases(LOCALES), ids=case_ids(LOCALES))
+def test_locale_fixture(case: Path) -> None:
+    """A legacy guide in several locales: drift is a conflicting value for the same setting,
+    on the translation's line, held to the exact source locale; nothing else is an error."""
+    actual = sorted(
+        (
+            {"file": f.path, "line": f.line, "rule": f.rule, "severity": f.severity}
+            for f in run_locales(case).findings
+            if f.rule != "missing-image"
+        ),
+        key=lambda f: (f["file"], f["line"], f["rule"]),
+    )
+    expected_file = case / "expected.json"
+    if REGEN:
+        expected_file.write_text(json.dumps({"findings": actual}, indent=2) + "\n")
+        return
+    assert actual == json.loads(expected_file.read_text())["findings"]
+
+
+@pytest.mark.parametrize("case", cases(LOCALES), ids=case_ids(LOCALES))
+def test_drift_names_its_source(case: Path) -> None:
+    for finding in run_locales(case).findings:
+        if finding.rule == "translation-drift":
+            assert "guide." in finding.message, finding
+            assert finding.message.rstrip().endswith(")"), finding

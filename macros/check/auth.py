@@ -30,6 +30,13 @@ NOT_BEFORE = re.compile(
     r"(?:\b(?:not|never|ne|no|non|nie|não|nunca|jamais|mai|nicht|kein)|n['’]t|\bn['’])\s*$", re.I
 )
 NOT_AFTER = re.compile(r"^\s+(?:Sie\s+|du\s+)?(?:nicht|pas|jamais)\b", re.I)
+# A clause that opens with a negation is a warning, not an instruction ("Never switch
+# authentication off", "Älä ota todennusta pois käytöstä", "Zet verificatie nooit uit").
+NEGATED_CLAUSE = re.compile(
+    r"(?:^|\W)(?:not|never|don['’]t|ne|n['’]|non|nie|não|nunca|jamais|mai|nicht|kein|keine|"
+    r"niemals|älä|älkää|niet|nooit|nenaudokite|nikdy)(?:\W|$)",
+    re.I,
+)
 RULE = "smtp-auth"
 
 
@@ -82,6 +89,9 @@ def _turned_off(unit: Unit, found: Scan, ctx: Context) -> tuple[int, int] | None
         and not NOT_AFTER.match(found.visible[w.end : w.end + 12])
     ]
     for word in words:
+        clause = max((b for b in found.clauses if b <= word.start), default=0)
+        if NEGATED_CLAUSE.search(found.visible[clause : word.start]):
+            continue
         if word.kind == "auth_off":
             return word.start, word.end
         if word.kind != "auth":

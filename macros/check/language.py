@@ -18,14 +18,17 @@ def language_from_path(path: Path) -> str | None:
     return None
 
 
+def coverage(vocab: Vocabulary, text: str) -> int:
+    """How many characters of ``text`` (its first 4,000: enough prose to tell languages
+    apart, at a bounded cost) are the vocabulary's own words, not shared acronyms."""
+    hits = vocab.scan(text[:4000])
+    return sum(h.end - h.start for h in hits if h.kind not in ("protocol", "security"))
+
+
 def guess_language(text: str, vocabularies: dict[str, Vocabulary]) -> str | None:
-    """The language whose own words (not shared acronyms) cover most of ``text``: counted in
-    characters, so that "Outgoing server" outweighs "server" shared by several languages."""
-    scores = {}
-    sample = text[:4000]  # enough prose to tell languages apart, at a bounded cost
-    for lang, vocab in vocabularies.items():
-        hits = vocab.scan(sample)
-        scores[lang] = sum(h.end - h.start for h in hits if h.kind not in ("protocol", "security"))
+    """The language whose own words cover most of ``text``: counted in characters, so that
+    "Outgoing server" outweighs "server" shared by several languages."""
+    scores = {lang: coverage(vocab, text) for lang, vocab in vocabularies.items()}
     best = max(scores.values(), default=0)
     winners = [lang for lang, score in scores.items() if score == best]
     return winners[0] if best and len(winners) == 1 else None

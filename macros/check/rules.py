@@ -52,6 +52,7 @@ class Rules(Statements):
         self._obligations()
         self._declarations()
         self._captions()
+        self._block_captions()
         self._labels()
         return self.findings
 

@@ -168,16 +168,22 @@ class Context:
 
     @cached_property
     def captions(self) -> dict[tuple[str, int | None], Unit]:
-        """The sentence right before each list and table: what introduces it ("If you
-        prefer POP, use these settings:")."""
+        """The sentence right before each list and table, or the list item ending with a colon
+        right before a table: what introduces it ("If you prefer POP, use these settings:")."""
         out: dict[tuple[str, int | None], Unit] = {}
         before = None
         for unit in self.doc.units:
             block = block_of(unit)
+            # An item right above a list is its parent, not its caption.
+            fits = before is not None and (before.kind == "sentence" or unit.kind == "cell")
+            if block is not None and block not in out and fits:
+                out[block] = before
             if block is None:
                 before = unit if unit.kind == "sentence" else None
-            elif block not in out and before is not None:
-                out[block] = before
+            elif unit.kind == "item" and unit.text.rstrip(" *_").endswith(":"):
+                before = unit  # "- **For incoming mail:**" above a table
+            else:
+                before = None
         return out
 
     def caption(self, unit: Unit) -> Unit | None:

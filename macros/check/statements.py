@@ -11,7 +11,7 @@ from macros.model.settings import MAIL_PROTOCOLS as MAIL
 from .binding import heading_protocol
 from .claims import target
 from .offers import NAMES, NAMES_PATTERN, SECURITY, describe, owners
-from .scan import Claim, Context
+from .scan import Claim, Context, block_of
 
 
 class Statements:
@@ -130,6 +130,43 @@ class Statements:
             word = next(w for w in found.of("protocol") if w.value == caption)
             line = unit.line_at(word.start)
             self._add(line, "contradiction", message, NAMES[section], NAMES[caption], word.text)
+
+    def _block_captions(self) -> None:
+        """A caption that names one direction above a list or table whose ports all belong to
+        the other ("For incoming mail:" above port 465): the caption is what is wrong."""
+        ports: dict[tuple[str, int | None], set[str]] = {}
+        for claim in self.claims:
+            block = block_of(claim.unit)
+            if claim.port and block is not None and not claim.in_code:
+                owned = {p for p, _ in owners(self.offer, claim.port)}
+                ports.setdefault(block, set()).update(owned or {"?"})
+        for block, owned in ports.items():
+            caption = self.ctx.captions.get(block)
+            if caption is None:
+                continue
+            found = self.ctx.of(caption)
+            directions = found.values("direction")
+            if len(directions) != 1 or found.values("protocol") or found.of("conditional"):
+                continue
+            (direction,) = directions
+            other = {"smtp"} if direction == "incoming" else set(INCOMING)
+            if not owned or not owned <= other:
+                continue
+            right = "outgoing" if direction == "incoming" else "incoming"
+            shown = ", ".join(sorted(NAMES[p] for p in owned))
+            message = (
+                f"this introduces the {direction} server's settings, but the ports below are "
+                f"{shown}'s, the {right} server (write {right} here, or fix the ports)"
+            )
+            word = found.of("direction")[0]
+            self._add(
+                caption.line_at(word.start),
+                "contradiction",
+                message,
+                f"{shown}: {right}",
+                f"{shown}: {direction}",
+                word.text,
+            )
 
     def _labels(self) -> None:
         """A label that names SMTP with incoming, or IMAP/POP3 with outgoing."""

@@ -119,3 +119,24 @@ def test_external_links_are_listed_not_fetched() -> None:
     assert result.stdout.strip().endswith("0 external link(s) on 0 page(s)")
     result = check("--list-external")
     assert "https://www.ovh.com/manager/web/login/" in result.stdout
+
+
+def test_an_unreadable_file_is_a_finding_and_the_rest_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "latin1.md").write_bytes("# Réglages\n\nPort : 995\n".encode("latin-1"))
+    (tmp_path / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "folder.md").mkdir()  # named like a page, read like none
+    (tmp_path / "bom-crlf.en.md").write_bytes(
+        "\ufeff# Settings\r\n\r\nServer type: POP3\r\nPort: 993\r\n".encode()
+    )
+    result = check(str(tmp_path), "--format", "json")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["files_checked"] == 4
+    found = {(Path(f["path"]).name, f["rule"]): f for f in payload["findings"]}
+    assert "invalid UTF-8 at byte" in found[("latin1.md", "unreadable-file")]["message"]
+    assert "binary" in found[("binary.md", "unreadable-file")]["message"]
+    assert "directory" in found[("folder.md", "unreadable-file")]["message"]
+    # the BOM and CRLF are read, not reported: the page's own defect is found on its line
+    assert ("bom-crlf.en.md", "unreadable-file") not in found
+    assert found[("bom-crlf.en.md", "protocol-port")]["line"] == 4

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from macros.model.frontmatter import front_matter
 from macros.text.document import parse
+from macros.text.source import Unreadable, read_page
 
 from .drift import locale_drift, settings_stated, source_locale
 from .images import missing_alt
@@ -46,7 +47,11 @@ class LegacyChecks(CheckRun):
         return self.settings.default_offer
 
     def check_file(self, path: Path, shown: str) -> None:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            text = read_page(path)
+        except Unreadable as exc:
+            self.findings.append(self.unreadable(shown, str(exc)))
+            return
         meta = front_matter(text)
         lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)
         lang = str(lang).lower().replace("_", "-").split("-")[0] if lang else None

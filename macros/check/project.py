@@ -25,6 +25,7 @@ from macros.site.rehearsal import assemble_with_lines
 from macros.site.templates import PageSource, check_template
 from macros.site.translations import statuses
 from macros.text.document import parse
+from macros.text.source import Unreadable, read_page
 
 from .claims import extract
 from .images import image_findings
@@ -51,7 +52,11 @@ class ProjectChecks(CheckRun):
 
     def check_project_page(self, project: Project, path: Path, lang: str) -> None:
         shown = project.display(path)
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        try:
+            text = read_page(path)
+        except Unreadable as exc:
+            self.findings.append(self.unreadable(shown, str(exc)))
+            return
         meta = front_matter(text)
         match = FRONT_MATTER.match(text)
         head = text[: match.end()] if match else ""

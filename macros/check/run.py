@@ -68,6 +68,20 @@ class CheckRun:
             merged = merged.merged(other)
         return merged.only("protocol")
 
+    def unreadable(self, shown: str, reason: str) -> Finding:
+        """A file that cannot be read is a finding of its own: every other file is checked."""
+        self.files_checked += 1
+        return Finding(
+            shown,
+            1,
+            1,
+            "unreadable-file",
+            "error",
+            f"this file cannot be read: {reason} (fix or remove the file)",
+            "a UTF-8 text file",
+            reason,
+        )
+
     def unread_language(self, shown: str, lang: str | None) -> Finding:
         """The note a page read with the neutral vocabulary gets: what was not checked."""
         why = (

@@ -12,7 +12,16 @@ import re
 
 from markdown_it.token import Token
 
-from .inline import ANCHOR_HTML, ATTR_LIST, HEADING_ID, SENTENCE_END, TableHTML, inline_run
+from .inline import (
+    ANCHOR_HTML,
+    ATTR_LIST,
+    HEADING_ID,
+    LABEL_LINE,
+    LABEL_START,
+    SENTENCE_END,
+    TableHTML,
+    inline_run,
+)
 from .units import (
     BR,
     Document,
@@ -136,6 +145,14 @@ class Builder:
             for piece, breaks in split_run(text, SENTENCE_END):
                 self._add("sentence", piece, breaks, parent=self.items[-1], group=self.groups[-1])
         else:
+            raw = text.value().split("\n")
+            lines = split_run(text, LABEL_LINE) if len(raw) > 1 else []
+            if len(lines) > 1 and all(LABEL_START.match(line) for line in raw):
+                # "Server type: POP3" then "Port: 993": the items of one list
+                group = self.new_group()
+                for line, breaks in lines:
+                    self._add("item", line, breaks, group=group)
+                return
             for sentence, breaks in split_run(text, SENTENCE_END):
                 self._add("sentence", sentence, breaks)
 

@@ -20,11 +20,13 @@ ANCHOR_HTML = re.compile(
     r"""<a\s[^>]*\bname\s*=\s*["']([^"']+)["']|\bid\s*=\s*["']([^"']+)["']""", re.I
 )
 BR_HTML = re.compile(r"<br\s*/?>", re.I)
-# A sentence ends after . ! ? before a capital; and a paragraph's line that starts with a
-# label ("Outgoing server port: …") starts a statement of its own, as in a list.
-SENTENCE_END = re.compile(
-    r"(?<=[.!?…])[\s*_]+(?=[\"«“(*_]*[A-ZÀ-ÖØ-Þ0-9])|\n(?=[*_]*[A-ZÀ-ÖØ-Þ][^\n:/]{0,60}:[ \t])"
-)
+# A sentence ends after . ! ? before a capital.
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\s*_]+(?=[\"«“(*_]*[A-ZÀ-ÖØ-Þ0-9])")
+# A paragraph whose every line starts with a label ("Server type: POP3" / "Port: 993") is a
+# definition list written without its dashes. (One such line in wrapped prose is not.)
+LABEL = r"[*_]*[A-ZÀ-ÖØ-Þ][^\n:/,.;]{0,40}:+[ \t]"
+LABEL_START = re.compile(LABEL)
+LABEL_LINE = re.compile(rf"\n(?={LABEL})")
 
 
 def inline_run(token: Token, line: int, links: list[Link], anchors: set[str]) -> TextRun:

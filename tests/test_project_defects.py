@@ -140,6 +140,11 @@ DEFECTS = {
         "forbidden-template",
         replace_line("docs/fr/settings.md", "{{ offer_name() }}", "{{ config.site_name }}"),
     ),
+    "missing image whose folder is missing too": Defect(
+        "docs/de/windows-mail.md",
+        "missing-image",
+        replace_line("docs/de/windows-mail.md", "(../images/add-account.svg)", "(images/new.svg)"),
+    ),
     "unknown macro": Defect(
         "docs/en/index.md",
         "forbidden-template",
@@ -165,3 +170,26 @@ def test_each_defect_is_reported_with_rule_page_and_line(project: Path, name: st
     line = defect.edit(project)
     found = {(f["rule"], f["path"], f["line"]) for f in findings(project)}
     assert (defect.rule, defect.path or defect.page, line) in found, sorted(found)
+
+
+def test_every_missing_image_of_the_project_is_an_error(project: Path) -> None:
+    """The leniency for a missing folder is for legacy trees copied without their images."""
+    line = DEFECTS["missing image whose folder is missing too"].edit(project)
+    found = [f for f in findings(project) if f["rule"] == "missing-image"]
+    assert [(f["path"], f["line"], f["severity"]) for f in found] == [
+        ("docs/de/windows-mail.md", line, "error")
+    ]
+
+
+def test_a_forbidden_expression_hides_nothing_else_of_its_page(project: Path) -> None:
+    forbidden = replace_line("docs/fr/windows-mail.md", "{{ port('imap') }}", "{{ config.x }}")
+    anchor = replace_line("docs/fr/windows-mail.md", "(settings.md#imap)", "(settings.md#nulle)")
+    image = replace_line("docs/fr/windows-mail.md", "add-account.svg", "ajout.svg")
+    lines = [forbidden(project), anchor(project), image(project)]
+    found = {
+        (f["rule"], f["line"])
+        for f in findings(project)
+        if f["path"].endswith("fr/windows-mail.md")
+    }
+    assert {("forbidden-template", lines[0]), ("broken-anchor", lines[1])} <= found
+    assert ("missing-image", lines[2]) in found

@@ -62,7 +62,7 @@ class LegacyChecks(CheckRun):
         offer = self.offer_for(meta, ctx)
         self.files_checked += 1
         claims = self._claims(Page(shown, offer, self.settings), ctx)
-        self.findings += check_links(shown, path, ctx.doc, anchors_of, site_paths=True)
+        self.findings += check_links(shown, path, ctx.doc, anchors_of, legacy=True)
         self.findings += [
             missing_alt(shown, link.line, link.href, "error", "has no alt text")
             for link in ctx.doc.links

@@ -42,12 +42,14 @@ def check_links(
     doc: Document,
     anchors_of: Callable[[Path], set[str] | None],
     resolve: Callable[[Path, str], Path] = lambda page, href: (page.parent / href).resolve(),
-    site_paths: bool = False,
+    legacy: bool = False,
 ) -> Iterator[Finding]:
     """Findings for ``doc``'s links; ``source`` is the file on disk (None: nothing to resolve);
-    ``resolve`` says where a relative link of that file points. With ``site_paths`` (a legacy
-    tree), a missing target that names no file (``../emails-pro/android/``) is an address of
-    the published site, which the tree cannot tell: a note, not an error."""
+    ``resolve`` says where a relative link of that file points. In a ``legacy`` tree, a
+    missing target that names no file (``../emails-pro/android/``) is an address of the
+    published site, which the tree cannot tell: a note, not an error; and an image whose whole
+    folder is missing is a warning (a tree copied without its images). In the project's own
+    pages, every missing image is an error."""
     for link in doc.links:
         href = link.href.strip()
         if not href or EXTERNAL.match(href) or href.startswith("/") or has_placeholder(href):
@@ -62,12 +64,12 @@ def check_links(
             continue
         resolved = resolve(source, target)
         if link.image:
-            yield from _image(path, doc, link, resolved)
+            yield from _image(path, doc, link, resolved, legacy)
             continue
         if resolved.is_dir():
             resolved = resolved / "index.md"
         if not resolved.exists():
-            if site_paths and (target.endswith("/") or not Path(target).suffix):
+            if legacy and (target.endswith("/") or not Path(target).suffix):
                 yield Finding(
                     path,
                     link.line,
@@ -112,10 +114,10 @@ def _broken_anchor(path: str, doc: Document, link: Link, fragment: str, where: s
     )
 
 
-def _image(path: str, doc: Document, link: Link, resolved: Path) -> Iterator[Finding]:
+def _image(path: str, doc: Document, link: Link, resolved: Path, legacy: bool) -> Iterator[Finding]:
     if resolved.exists():
         return
-    folder_missing = not resolved.parent.exists()
+    folder_missing = legacy and not resolved.parent.exists()
     yield Finding(
         path,
         link.line,

@@ -39,6 +39,11 @@ from .vocabulary import Vocabulary
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
 
 
+def blank_templates(body: str) -> str:
+    """``body`` with every template expression blanked, its lines kept where they were."""
+    return JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+
+
 class ProjectChecks(CheckRun):
     def check_project(self, project: Project, languages: list[str], default: str) -> None:
         """Every page of every language, then what holds between them: translations."""
@@ -66,8 +71,18 @@ class ProjectChecks(CheckRun):
         checked = body.lstrip("\n")  # as MkDocs hands it to the macros
         results: dict[Hashable, str] = {}
         trees: dict[str, nodes.Template] = {}
+        resolve = partial(published_path, project.root)
         if self._template_problems(project, shown, text, checked, meta, lang, results, trees):
-            return  # a page that must not run is not rendered
+            # A page that must not run is not rendered; its links, anchors and images are
+            # still checked, read with every template expression left out, so that one run
+            # shows every problem of the page.
+            unrendered = parse(blank_templates(body))
+            lines = [offset + number for number in range(1, body.count("\n") + 2)]
+            links = [replace(link, line=source_line(lines, link.line)) for link in unrendered.links]
+            self.links.append((shown, links))
+            for finding in check_links(shown, path, unrendered, anchors_of, resolve):
+                self.findings.append(moved(finding, lines))
+            return
         offer = str(meta.get("offer") or self.settings.default_offer)
         page = Page(shown, offer, self.settings, macros=True)
         assembled = assemble_with_lines(trees[checked], results) if checked in trees else None
@@ -82,7 +97,6 @@ class ProjectChecks(CheckRun):
         vocab = self.vocabulary(lang, rendered)
         ctx = analyse(parse(rendered), vocab)
         self._claims(page, ctx, lines)
-        resolve = partial(published_path, project.root)
         self.links.append(
             (shown, [replace(link, line=source_line(lines, link.line)) for link in ctx.doc.links])
         )
@@ -121,8 +135,7 @@ class ProjectChecks(CheckRun):
 
     def _hardcoded(self, page: Page, body: str, offset: int, vocab: Vocabulary) -> None:
         """Values typed into a macro-driven page, instead of the macro that renders them."""
-        masked = JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
-        doc = parse(masked)
+        doc = parse(blank_templates(body))
         ctx = analyse(doc, vocab)
         offer = page.offer
         for claim in extract(ctx):

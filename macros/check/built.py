@@ -35,7 +35,7 @@ class SiteChecks(CheckRun):
             source = project.root / "docs" / lang / _source_name(parts)
             shown = project.display(source if source.exists() else html)
             text = source.read_text(encoding="utf-8") if source.exists() else ""
-            meta = front_matter(text)
+            meta = front_matter(text, shown)
             doc = parse_html(html.read_text(encoding="utf-8"))
             offer = str(meta.get("offer") or self.settings.default_offer)
             page = Page(shown, offer, self.settings, macros=source.exists())

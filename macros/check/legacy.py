@@ -52,7 +52,7 @@ class LegacyChecks(CheckRun):
         except Unreadable as exc:
             self.findings.append(self.unreadable(shown, str(exc)))
             return
-        meta = front_matter(text)
+        meta = front_matter(text, shown)
         lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)
         lang = str(lang).lower().replace("_", "-").split("-")[0] if lang else None
         vocab = self.vocabulary(lang, text)

@@ -62,7 +62,7 @@ class ProjectChecks(CheckRun):
         except Unreadable as exc:
             self.findings.append(self.unreadable(shown, str(exc)))
             return
-        meta = front_matter(text)
+        meta = front_matter(text, shown)
         match = FRONT_MATTER.match(text)
         head = text[: match.end()] if match else ""
         body = text[len(head) :]

@@ -125,6 +125,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"guidekit check: {exc}", file=sys.stderr)
         return 2
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        print("guidekit check: stopped at the data above; fix it and run again", file=sys.stderr)
+        return 2
     except (OSError, UnicodeDecodeError) as exc:
         print(f"guidekit check: cannot read input: {exc}", file=sys.stderr)
         return 2

@@ -152,7 +152,8 @@ def site_info(root: Path) -> Site:
         for folder in (root / "docs" / lang, root / "docs" / default):
             source = folder / f"{DOC_PAGE}.md"
             if source.is_file():
-                meta, _, _ = split_front_matter(source.read_text(encoding="utf-8"))
+                text = source.read_text(encoding="utf-8")
+                meta, _, _ = split_front_matter(text, f"docs/{source.parent.name}/{source.name}")
                 titles.append((lang, str(meta.get("title") or DOC_PAGE)))
                 break
     return Site(

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from macros.model.frontmatter import split_front_matter
+from macros.model.sourcemap import DataError
 from macros.setup.files import project_setup_files, write_files
 
 log = get_plugin_logger("guidekit")
@@ -36,6 +39,17 @@ def on_files(files: Files, config) -> Files:
                     )
                 )
     return files
+
+
+def on_page_read_source(page, config) -> None:
+    """Refuse a page whose front matter holds a YAML alias before MkDocs builds its value:
+    a few bytes of aliases expand to gigabytes in whatever walks the page's metadata."""
+    path = Path(page.file.abs_src_path)
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        split_front_matter(text, f"docs/{page.file.src_uri}")
+    except DataError as exc:
+        raise PluginError(f"{exc}\nnothing was built") from None
 
 
 def on_post_build(config) -> None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jinja2 import TemplateSyntaxError, nodes
 
 from macros.text.document import parse
@@ -25,6 +24,7 @@ from macros.model.findings import Finding
 from .jinja import jinja_environment
 from .rehearsal import every_node
 from .rehearsal import parse as parse_template
+from macros.model.sourcemap import load_yaml
 from macros.model.frontmatter import FRONT_MATTER, split_front_matter
 
 HASH_KEY = "source_hash"
@@ -140,7 +140,8 @@ def load_fallback(root: Path) -> dict[str, set[str] | str]:
     path = root / "data" / "translations.yml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data, _ = load_yaml(path, "data/translations.yml")
+    data = data or {}
     out: dict[str, set[str] | str] = {}
     for lang, pages in (data.get("fallback") or {}).items():
         out[str(lang)] = "all" if pages == "all" else {str(p) for p in pages or []}
@@ -199,7 +200,7 @@ def _status(root: Path, name: str, lang: str, source, fallback) -> Status:
         )
         return Status(name, lang, "missing", [finding])
     text = path.read_text(encoding="utf-8")
-    meta, _, _ = split_front_matter(text)
+    meta, _, _ = split_front_matter(text, shown)
     found = drift(shown, source_sig, signature(text, lang), source_shown)
     if found:
         return Status(name, lang, "drift", found)

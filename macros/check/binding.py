@@ -8,13 +8,14 @@ key ("SSL: No" is SSL off), or the cell of a security column.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from macros.model.settings import MAIL_PROTOCOLS as MAIL
 from macros.model.settings import PROTOCOLS
 from macros.text.units import Unit
 
-from .scan import Claim, Context, Scan
+from .scan import WINDOW, Claim, Context, Scan
 from .vocabulary import CATEGORIES, Word
 
 DIRECTIONS = CATEGORIES["directions"]
@@ -44,6 +45,12 @@ def _closest(words: list[Word], start: int, end: int, found: Scan, rivals) -> Wo
     closer to another port of the unit, from its own segment (between semicolons) first."""
     if not words:
         return None
+    if len(words) > 8:  # a long unit: only the words near the claim (sorted by start)
+        low = bisect.bisect_left(words, start - WINDOW, key=lambda w: w.start)
+        high = bisect.bisect_right(words, end + WINDOW, key=lambda w: w.start)
+        words = words[low:high]
+        if not words:
+            return None
     own_clause = found.clause(start)
     same = [w for w in words if found.clause(w.start) == own_clause]
     if same:
@@ -92,8 +99,8 @@ def _compatible(protocol: str, direction: str | None) -> bool:
 def _siblings_before(unit: Unit, ctx: Context) -> list[Unit]:
     if unit.group is None or unit.kind != "item":
         return []
-    group = [u for u in ctx.doc.units if u.group == unit.group and u.kind == "item"]
-    return list(reversed(group[: group.index(unit)]))
+    before, _ = ctx.neighbours(unit)
+    return [u for u in reversed(before) if u.kind == "item"]
 
 
 def _declaration(unit: Unit, ctx: Context) -> tuple[str | None, Unit | None]:
@@ -101,8 +108,9 @@ def _declaration(unit: Unit, ctx: Context) -> tuple[str | None, Unit | None]:
     if unit.group is None:
         return None, None
     found = None
-    for other in ctx.doc.units:
-        if other is unit or other.group != unit.group or other.kind != "item":
+    before, after = ctx.neighbours(unit)
+    for other in (*before, *after):
+        if other.kind != "item":
             continue
         protocol = _only(ctx.of(other).values("protocol"), MAIL)
         if protocol and not ctx.ports(other) and not ctx.of(other).hosts:
@@ -134,7 +142,12 @@ def bind(claim: Claim, start: int, end: int, ctx: Context) -> None:
     claim.conditional = bool(own.of("conditional"))
     if unit.kind == "code":
         return
-    rivals = [(s, e, v) for s, e, v in ctx.ports(unit) if (s, e) != (start, end)]
+    ports = ctx.ports(unit)
+    if len(ports) > 8:  # a long unit: the ports near this one (sorted by start)
+        low = bisect.bisect_left(ports, start - 2 * WINDOW, key=lambda p: p[0])
+        high = bisect.bisect_right(ports, end + 2 * WINDOW, key=lambda p: p[0])
+        ports = ports[low:high]
+    rivals = [(s, e, v) for s, e, v in ports if (s, e) != (start, end)]
     protocol = _closest(own.of("protocol"), start, end, own, rivals) or _unanimous(
         own.of("protocol"), MAIL
     )
@@ -211,7 +224,8 @@ def _bind_security(claim: Claim, start: int, end: int, ctx: Context, rivals) -> 
         _table_security(claim, ctx)
         return
     if unit.group is not None and unit.kind == "item":
-        siblings = [u for u in ctx.doc.units if u.group == unit.group and u is not unit]
+        before, after = ctx.neighbours(unit)
+        siblings = [*before, *after]
         if not any(ctx.ports(u) for u in siblings):
             for other in siblings:
                 other_scan = ctx.of(other)

@@ -39,9 +39,12 @@ class Rules(Statements):
         self.claims = claims
         self.ctx = ctx
         self.findings: list[Finding] = []
-        self.by_unit: dict[int, list[Claim]] = {}
+        # The claims of each table cell, and of each line of any other unit: a host's
+        # neighbours, found without reading a whole long paragraph for every host.
+        self.by_place: dict[tuple[int, int], list[Claim]] = {}
         for claim in claims:
-            self.by_unit.setdefault(id(claim.unit), []).append(claim)
+            line = 0 if claim.unit.kind == "cell" else claim.line
+            self.by_place.setdefault((id(claim.unit), line), []).append(claim)
 
     def run(self) -> list[Finding]:
         for claim in self.claims:
@@ -261,8 +264,13 @@ class Rules(Statements):
         table row, or its own sentence or item), with how to say so; None when they do not
         name exactly one."""
         found: dict[str, int] = {}
-        for unit in claim.unit.row or [claim.unit]:
-            for other in self.by_unit.get(id(unit), []):
+        places = (
+            [(id(cell), 0) for cell in claim.unit.row or [claim.unit]]
+            if claim.unit.kind == "cell"
+            else [(id(claim.unit), claim.line)]
+        )
+        for place in places:
+            for other in self.by_place.get(place, []):
                 if other.port is not None and other is not claim:
                     for protocol, _ in owners(self.offer, other.port):
                         if protocol in INCOMING:

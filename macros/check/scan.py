@@ -47,6 +47,12 @@ CLAUSE = re.compile(
 SEGMENT = re.compile(r";|\s[–—]\s")
 DIGIT = re.compile(r"\d")
 MAIL_PORTS = {25, 110, 143, 465, 587, 993, 995, 2525}
+PRODUCT_WINDOW = 24  # "Windows 10", "iOS 11": a product name right before the number
+# The words a claim is bound to lie within this many characters of it: in a unit of
+# thousands of lines (a pasted log), farther words are about other settings, and looking
+# at them all for every port would make the check quadratic.
+WINDOW = 300
+SIBLINGS = 24  # likewise, the items of a list that can say what one of them is about
 
 
 @dataclass
@@ -96,8 +102,15 @@ class Scan:
         """Words about outgoing authentication (``Vocabulary.scan_auth``)."""
         return self.vocab.scan_auth(self.visible) if self.vocab else []
 
+    @cached_property
+    def by_kind(self) -> dict[str, list[Word]]:
+        out: dict[str, list[Word]] = {}
+        for word in self.words:
+            out.setdefault(word.kind, []).append(word)
+        return out
+
     def of(self, kind: str) -> list[Word]:
-        return [w for w in self.words if w.kind == kind]
+        return self.by_kind.get(kind, [])
 
     def values(self, kind: str) -> set[str]:
         return {w.value for w in self.words if w.kind == kind}
@@ -190,6 +203,32 @@ class Context:
         block = block_of(unit)
         return self.captions.get(block) if block else None
 
+    @cached_property
+    def groups(self) -> dict[int, list[Unit]]:
+        """The units of each list, in page order: what a unit's siblings are, found once
+        (a long list would otherwise be walked again for every one of its ports)."""
+        out: dict[int, list[Unit]] = {}
+        for unit in self.doc.units:
+            if unit.group is not None:
+                out.setdefault(unit.group, []).append(unit)
+        return out
+
+    def group_of(self, unit: Unit) -> list[Unit]:
+        return self.groups.get(unit.group, []) if unit.group is not None else []
+
+    @cached_property
+    def positions(self) -> dict[int, int]:
+        return {id(u): index for group in self.groups.values() for index, u in enumerate(group)}
+
+    def neighbours(self, unit: Unit) -> tuple[list[Unit], list[Unit]]:
+        """The units of ``unit``'s list before it and after it, up to ``SIBLINGS`` each way:
+        the items that can say what it is about ("Server type: POP3" above "Port: 995")."""
+        group = self.group_of(unit)
+        if not group:
+            return [], []
+        index = self.positions[id(unit)]
+        return group[max(0, index - SIBLINGS) : index], group[index + 1 : index + 1 + SIBLINGS]
+
     def says(self, unit: Unit | None, *kinds: str) -> bool:
         return unit is not None and any(self.of(unit).of(k) for k in kinds)
 
@@ -210,7 +249,7 @@ def _port_numbers(unit: Unit, ctx: Context) -> list[tuple[int, int, int]]:
     """The numbers of ``unit`` that the page states as ports."""
     found = ctx.of(unit)
     text = unit.text
-    keys = [w.end for w in found.of("port_word")]
+    keys = [w.end for w in found.of("port_word")]  # in order: the scan goes left to right
     table_ports = unit.kind == "cell" and any(
         ctx.says(h, "port_word", "security", "security_word")
         for h in (unit.column_header, unit.row_header)
@@ -218,15 +257,17 @@ def _port_numbers(unit: Unit, ctx: Context) -> list[tuple[int, int, int]]:
     strong = bool(found.of("protocol") or found.of("security"))
     ports = []
     previous_end = None
+    previous_start = -1
     for start, end, value in found.numbers:
-        if not 0 < value <= 65535 or PRODUCTS.search(text[:start]):
-            previous_end = None
+        # Bounded windows: a unit may be a whole pasted log of thousands of lines.
+        if not 0 < value <= 65535 or PRODUCTS.search(text[max(0, start - PRODUCT_WINDOW) : start]):
+            previous_end, previous_start = None, start
             continue
         chained = previous_end is not None and JOINER.match(text[previous_end:start])
-        after_key = any(
-            0 <= start - k <= 40 and not any(k <= s < start for s, _, _ in found.numbers)
-            for k in keys
-        )
+        # The nearest port word before the number, with no other number between them.
+        index = bisect.bisect_right(keys, start) - 1
+        after_key = index >= 0 and start - keys[index] <= 40 and previous_start < keys[index]
+        previous_start = start
         if (
             chained
             or after_key

@@ -28,6 +28,14 @@ class Statements:
         raise NotImplementedError
 
     def _obligations(self) -> None:
+        # Each protocol's ports, each at its first statement: computed once, so that a page
+        # of a thousand ports is not read again for each of them.
+        stated: dict[str, dict[int, Claim]] = {}
+        for c in self.claims:
+            if c.port and not c.in_code and not c.conditional:
+                about_c = target(c) or self._owner(c.port)
+                if about_c is not None:
+                    stated.setdefault(about_c, {}).setdefault(c.port, c)
         for claim in self.claims:
             if not (claim.obligation and claim.port and not claim.conditional):
                 continue
@@ -38,13 +46,8 @@ class Statements:
                 continue
             others = [
                 c
-                for c in self.claims
-                if c is not claim
-                and c.port
-                and c.port != claim.port
-                and not c.in_code
-                and not c.conditional
-                and (target(c) or self._owner(c.port)) == about
+                for port, c in stated.get(about, {}).items()
+                if port != claim.port and c is not claim
             ]
             if not others:
                 continue

@@ -117,15 +117,17 @@ def split_run(text: TextRun, pattern: re.Pattern[str]) -> list[tuple[str, list[t
             lead = len(piece) - len(piece.lstrip())
             offset = start + lead
             breaks = [(0, line_of(text.breaks, offset))]
-            breaks += [(o - offset, ln) for o, ln in text.breaks if offset < o < cut]
+            low = bisect.bisect_right(text.breaks, offset, key=lambda b: b[0])
+            high = bisect.bisect_left(text.breaks, cut, key=lambda b: b[0])
+            breaks += [(o - offset, ln) for o, ln in text.breaks[low:high]]
             pieces.append((piece.strip(), breaks))
         start = after
     return pieces
 
 
 def line_of(breaks: list[tuple[int, int]], offset: int) -> int:
-    starts = [b[0] for b in breaks]
-    return breaks[max(bisect.bisect_right(starts, offset) - 1, 0)][1]
+    index = bisect.bisect_right(breaks, offset, key=lambda b: b[0]) - 1
+    return breaks[max(index, 0)][1]
 
 
 def text_run(value: str, breaks: list[tuple[int, int]]) -> TextRun:

@@ -1,7 +1,9 @@
 """How much ``guidekit check`` costs over merely parsing the same Markdown.
 
 Usage: ``python benchmarks/bench_check.py [CORPUS_DIR] [--repeat N]`` (or
-``make bench CORPUS=...``). The files are checked as ``guidekit check PATH``
+``make bench CORPUS=...``); ``--shapes [--scale K]`` instead times the check on pages of
+one shape (shapes.py) at 1×, 4× and 16× of their base size (times K), with the growth per ×4
+against the linear aim. The files are checked as ``guidekit check PATH``
 checks them; the figure that matters is the ratio of the check to a bare
 markdown-it parse, because the parse is a floor the checker cannot go below
 and the ratio barely depends on the machine. The script only prints figures:
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from common import Timed, machine, table
 from markdown_it import MarkdownIt
+from shapes import SHAPES
 
 from macros.check import links as links_module
 from macros.check.checker import Checker
@@ -30,6 +34,7 @@ from macros.text.document import parse as parse_document
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 AIM = 2.0  # check / bare parse, best over best
+GROWTH_AIM = 4.4  # per ×4 of the input: linear, with some noise
 
 Files = list[tuple[Path, str]]
 
@@ -118,6 +123,37 @@ def bench_check(files: Files, repeat: int) -> tuple[Result, Checker]:
     return Result("guidekit check", len(files), measure(run, repeat, reset)), checker
 
 
+def bench_shapes(scale: int, repeat: int) -> None:
+    """The check on each shape at 1×, 4×, 16× its base size: time and growth per ×4."""
+    data = load_project(Project(ROOT))
+    vocabularies = load_vocabulary(ROOT / "data" / "vocabulary")
+    head = ("shape", "1× MB", "1× s", "4× s", "16× MB", "16× s", "growth per ×4", "aim")
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, (make, base) in SHAPES.items():
+            times, sizes = [], []
+            for factor in (1, 4, 16):
+                path = Path(scratch) / "page.en.md"
+                path.write_text(make(base * scale * factor), encoding="utf-8")
+                sizes.append(path.stat().st_size / 1e6)
+                best = float("inf")
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    Checker(data, vocabularies).check_file(path, "page.en.md")
+                    best = min(best, time.perf_counter() - started)
+                times.append(best)
+            growth = (times[2] / times[0]) ** 0.5
+            verdict = "met" if growth <= GROWTH_AIM else "not met"
+            cells = (f"{sizes[0]:.2f}", f"{times[0]:.2f}", f"{times[1]:.2f}", f"{sizes[2]:.2f}")
+            rows.append(
+                (name, *cells, f"{times[2]:.2f}", f"{growth:.2f}×", f"≤ {GROWTH_AIM}×: {verdict}")
+            )
+            if sys.stderr.isatty():
+                print(f"  {name}: done", file=sys.stderr)
+    print(table(head, rows))
+    print(machine())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -127,9 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         help=f"Markdown files to measure (default: {DEFAULT_CORPUS})",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timings per measurement (5)")
+    parser.add_argument("--shapes", action="store_true", help="time long shapes instead")
+    parser.add_argument("--scale", type=int, default=1, help="with --shapes: sizes times K")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.shapes:
+        bench_shapes(max(args.scale, 1), min(args.repeat, 3))
+        return 0
 
     files = select_files(args.corpus)
     texts = [read_text(path) for path, _ in files]

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check check-site audit eval bench mutate lint format schema clean distclean lock
+.PHONY: site serve test check check-site audit eval bench fuzz mutate lint format schema clean distclean lock
 
 # The legacy guides to audit and to benchmark against (read in place, never copied).
 SHARED ?= ../shared
@@ -48,6 +48,11 @@ audit: $(STAMP)
 eval: $(STAMP)
 	@if [ -d "$(CORPUS)" ]; then $(BIN)/python benchmarks/eval_check.py $(CORPUS); \
 	else echo "$(CORPUS) not found: nothing to evaluate (make eval CORPUS=path/to/corpus)"; fi
+
+# Many more generated and mutated inputs than make test runs; prints how many were tried.
+fuzz: $(STAMP)
+	$(BIN)/pytest tests/test_fuzz.py --hypothesis-profile=fuzz \
+		--hypothesis-show-statistics -q
 
 mutate: $(STAMP)
 	$(BIN)/python tests/mutate.py

@@ -13,8 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from macros.model.project import copy_project as project_copy
+
+# Property-based tests (test_fuzz.py): a few hundred examples in `make test`; `make fuzz`
+# passes --hypothesis-profile=fuzz for many more.
+for name, examples in (("ci", 80), ("fuzz", 3000)):
+    settings.register_profile(
+        name, max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -86,3 +86,21 @@ def test_a_page_whose_front_matter_holds_aliases_stops_the_build(project: Path) 
     assert result.returncode != 0
     assert "docs/de/index.md:3: YAML alias *a" in result.stdout + result.stderr
     assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("default_offer: x\n\x1f\n", 2, "YAML cannot read this line"),  # a control character
+        ("a: 1\nb: !!python/object:os.system x\n", 2, "no !! tags"),
+        ("{port: 993}: 1\n", 1, "a key must be a plain name"),
+        ("a: 1\x85b: [\n", 1, "YAML syntax error"),  # YAML breaks lines at U+0085; a file not
+    ],
+)
+def test_yaml_that_cannot_be_read_gets_a_placed_problem(text: str, line: int, words: str) -> None:
+    """Found by the fuzzing (test_fuzz.py): each escaped as a traceback before."""
+    with pytest.raises(DataError) as caught:
+        parse_yaml(text, "data/x.yml")
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == ("data/x.yml", line)
+    assert words in problem.message

@@ -79,15 +79,19 @@ class SourceMap:
 
     path: str
     lines: dict[Loc, int] = field(default_factory=dict)
+    last: int = 0  # the file's last line: YAML also breaks lines at U+0085, U+2028…
 
     def line_of(self, loc: Loc) -> int:
         """The line of ``loc`` or of its nearest ancestor that exists."""
         loc = tuple(loc)
         while loc:
             if loc in self.lines:
-                return self.lines[loc]
+                return self._within(self.lines[loc])
             loc = loc[:-1]
-        return self.lines.get((), 1)
+        return self._within(self.lines.get((), 1))
+
+    def _within(self, line: int) -> int:
+        return min(line, self.last) if self.last else line
 
     def problem(self, loc: Loc, message: str) -> Problem:
         return Problem(self.path, self.line_of(loc), dotted(loc), message)
@@ -125,13 +129,19 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
-    smap = SourceMap(display)
+    last = text.count("\n") + 1
+    smap = SourceMap(display, last=last)
     loader = _FAST_LOADER(text)
     try:
         refuse_aliases(text)
         node = loader.get_single_node()
     except AliasError as exc:
-        raise DataError([Problem(display, exc.line, "", str(exc))]) from None
+        raise DataError([Problem(display, min(exc.line, last), "", str(exc))]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow at all
+        line = text.count("\n", 0, exc.position) + 1
+        raise DataError(
+            [Problem(display, line, "", f"YAML cannot read this line: {exc.reason} (remove it)")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         what = exc.problem or "invalid YAML"
         mark = exc.problem_mark or exc.context_mark
@@ -139,7 +149,7 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
             # An unclosed quote or bracket: where it opened is where the fix is.
             mark = exc.context_mark
             what = f"{exc.context} that is never closed"
-        line = mark.line + 1 if mark else 1
+        line = min(mark.line + 1, last) if mark else 1
         raise DataError(
             [
                 Problem(
@@ -156,7 +166,15 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
     if node is None:
         return None, smap
     problems: list[Problem] = []
-    value = _walk(node, (), smap, problems, loader)
+    try:
+        value = _walk(node, (), smap, problems, loader)
+    except yaml.MarkedYAMLError as exc:  # a tag no safe loader constructs (!!python/…)
+        mark = exc.problem_mark or exc.context_mark
+        line = min(mark.line + 1, last) if mark else 1
+        what = exc.problem or "a value YAML cannot build"
+        raise DataError(
+            [Problem(display, line, "", f"{what} (write a plain value: no !! tags)")]
+        ) from None
     if problems:
         raise DataError(problems)
     return value, smap
@@ -167,13 +185,18 @@ def _walk(node: yaml.Node, loc: Loc, smap: SourceMap, problems: list[Problem], l
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line = smap._within(key_node.start_mark.line + 1)
+                message = "a key must be a plain name, not a list or a mapping (write name: value)"
+                problems.append(Problem(smap.path, line, dotted(loc), message))
+                continue
             key = loader.construct_object(key_node, deep=True)
             child = (*loc, key)
             if key in out:
                 problems.append(
                     Problem(
                         smap.path,
-                        key_node.start_mark.line + 1,
+                        smap._within(key_node.start_mark.line + 1),
                         dotted(child),
                         f"duplicate key (first at line {smap.lines[child]}; keep one)",
                     )

@@ -94,7 +94,7 @@ def test_a_page_whose_front_matter_holds_aliases_stops_the_build(project: Path) 
         ("default_offer: x\n\x1f\n", 2, "YAML cannot read this line"),  # a control character
         ("a: 1\nb: !!python/object:os.system x\n", 2, "no !! tags"),
         ("{port: 993}: 1\n", 1, "a key must be a plain name"),
-        ("a: 1\x85b: [\n", 1, "YAML syntax error"),  # YAML breaks lines at U+0085; a file not
+        ("a: 1\x85b: [\n", 2, "YAML syntax error"),  # U+0085 breaks YAML lines, not files
     ],
 )
 def test_yaml_that_cannot_be_read_gets_a_placed_problem(text: str, line: int, words: str) -> None:

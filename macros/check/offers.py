@@ -3,6 +3,7 @@ host serves, which offer a host belongs to, the ports of a protocol, the macro t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ class Page:
         return self.settings.offer(self.offer_key)
 
 
+@functools.lru_cache(maxsize=256)
 def host_pattern(host: str) -> re.Pattern[str]:
     """``pro{n}.mail.ovh.net`` also matches what legacy pages write: pro1, proN, pro?, proX."""
     escaped = re.escape(host).replace(r"\{n\}", r"(?:\d+|n|x|\?|\*)")

@@ -20,7 +20,7 @@ from .images import missing_alt
 from .language import LOCALE_FILE, language_from_path
 from .links import anchors_of, check_links
 from .offers import Page, offer_of_host
-from .run import CheckRun
+from .run import CheckRun, one_page
 from .scan import Context as Analysis
 from .scan import analyse
 
@@ -46,6 +46,7 @@ class LegacyChecks(CheckRun):
                 return key
         return self.settings.default_offer
 
+    @one_page()
     def check_file(self, path: Path, shown: str) -> None:
         try:
             text = read_page(path)

@@ -32,7 +32,7 @@ from .images import image_findings
 from .linemap import line_map, moved, source_line
 from .links import anchors_of, check_links
 from .offers import Page, host_roles, owners, port_macro
-from .run import CheckRun
+from .run import CheckRun, one_page
 from .scan import analyse
 from .vocabulary import Vocabulary
 
@@ -55,6 +55,7 @@ class ProjectChecks(CheckRun):
             self.findings += status.findings
         self.findings += image_findings(project.root, languages, default)
 
+    @one_page()
     def check_project_page(self, project: Project, path: Path, lang: str) -> None:
         shown = project.display(path)
         try:

@@ -7,6 +7,8 @@ exit code cover them all.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +25,21 @@ from .rules import apply_rules
 from .scan import Claim
 from .scan import Context as Analysis
 from .vocabulary import Vocabulary
+
+
+class one_page(contextlib.ContextDecorator):
+    """Python's cycle collector paused while one page is read: a page of a hundred thousand
+    cells makes as many objects, which every full collection would walk again and again,
+    making a long table quadratic. Memory stays bounded by the one page; collection resumes
+    after it, at its usual pace."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
 
 
 @dataclass

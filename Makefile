@@ -59,6 +59,7 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py $(CORPUS)
+	$(BIN)/python benchmarks/bench_check.py --shapes
 	$(BIN)/python benchmarks/bench_build.py
 	@if [ -x $(BIN)/linkchecker ]; then $(BIN)/python benchmarks/bench_links.py; \
 	else echo "linkchecker not installed: the link-check comparison was skipped ($(BIN)/pip install linkchecker)"; fi

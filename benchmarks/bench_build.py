@@ -50,6 +50,7 @@ from common import Timed, machine, table
 from macros.model.frontmatter import FRONT_MATTER, split_front_matter
 from macros.model.project import Project, load_project, site_languages
 from macros.model.project import copy_project as project_copy
+from macros.model.sourcemap import read_config as parse_config
 from macros.site.pagerender import page_variables, render_markdown
 from macros.site.pages import page_context_for
 from macros.site.translations import source_hash
@@ -153,7 +154,8 @@ def byte_compiled(project: Path) -> Path:
 
 
 def read_config(project: Path) -> dict:
-    return yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    """``mkdocs.yml`` with ``!ENV`` resolved, as MkDocs reads it (written back plain)."""
+    return parse_config((project / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def write_config(project: Path, config: dict) -> None:

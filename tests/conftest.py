@@ -62,9 +62,11 @@ def copy_project(dest: Path) -> Path:
     return project_copy(ROOT, dest)
 
 
-def run_guidekit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The real command line, in a child process, as a user runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def run_guidekit(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The real command line, in a child process, as a user runs it (``env``: more variables)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "macros.cli.main", *args],
         cwd=cwd or ROOT,

@@ -272,3 +272,16 @@ def test_a_value_typed_in_raw_html_is_caught_in_the_built_site(project: Path) ->
     assert [(f["path"], f["line"], f["rule"]) for f in findings] == [
         ("docs/en/settings.md", line, "protocol-port")
     ]
+
+
+@pytest.mark.build
+def test_the_published_address_comes_from_site_url(project: Path) -> None:
+    """Publishing needs no edit of mkdocs.yml: SITE_URL, else the local preview address."""
+    address = "https://guides.example.org/mail/"
+    result = run_guidekit("--root", str(project), "build", "--quiet", env={"SITE_URL": address})
+    assert result.returncode == 0, result.stderr
+    sitemap = (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{address}</loc>" in sitemap
+    assert "127.0.0.1" not in sitemap
+    canonical = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{address}">' in canonical

@@ -10,7 +10,7 @@ from pathlib import Path
 from .clients import EMPTY, Catalogue, load_catalogue
 from .labels import Labels, load_labels
 from .settings import Settings
-from .sourcemap import DataError, read_yaml
+from .sourcemap import DataError, read_config
 from .validation import load_settings
 
 DEFAULT_LANGUAGE = "fr"
@@ -79,7 +79,7 @@ def mkdocs_config(root: Path) -> dict:
     key = (root, text)
     if key not in _configs:
         _configs.clear()
-        config = read_yaml(text)
+        config = read_config(text)
         _configs[key] = config if isinstance(config, dict) else {}
     return _configs[key]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 Loc = tuple[str | int, ...]
 
@@ -63,6 +64,19 @@ def read_yaml(text: str) -> Any:
     refused (AliasError)."""
     refuse_aliases(text)
     return yaml.load(text, Loader=_FAST_LOADER)
+
+
+class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """``mkdocs.yml`` as MkDocs reads it: ``!ENV [NAME, default]`` takes an environment
+    variable (``site_url: !ENV [SITE_URL, …]``), the rest is plain YAML."""
+
+
+_ConfigLoader.add_constructor("!ENV", construct_env_tag)
+
+
+def read_config(text: str) -> Any:
+    refuse_aliases(text)
+    return yaml.load(text, Loader=_ConfigLoader)
 
 
 class DataError(Exception):

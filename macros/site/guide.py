@@ -26,13 +26,16 @@ def make_macros(
 ) -> dict[str, Callable[..., str]]:
     generated: dict[int, dict[str, bytes]] = {}
 
-    def host(protocol: str, region: str | None = None) -> str:
-        """The server host name for a protocol: ``{{ host('imap') }}``."""
-        return strong(render.host(current(), protocol, region))
+    def host(protocol: str, region: str | None = None, bold: bool = True) -> str:
+        """The server host name for a protocol: ``{{ host('imap') }}`` (``bold=False`` where
+        the text around it sets the style, as imported pages do)."""
+        name = render.host(current(), protocol, region)
+        return strong(name) if bold else name
 
-    def port(protocol: str, ssl: bool = True) -> str:
+    def port(protocol: str, ssl: bool = True, bold: bool = True) -> str:
         """The preferred port, with SSL or without: ``{{ port('smtp', ssl=False) }}``."""
-        return strong(str(render.port(current(), protocol, ssl).port))
+        number = str(render.port(current(), protocol, ssl).port)
+        return strong(number) if bold else number
 
     def server_address(protocol: str, ssl: bool = True) -> str:
         """``host:port``, unformatted: for code blocks, which readers copy with one click."""

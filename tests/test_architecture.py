@@ -17,7 +17,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WINGS = ("model", "text", "site", "check", "setup", "probe", "cli")
+WINGS = ("model", "text", "site", "check", "setup", "probe", "importer", "cli")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -21,7 +21,7 @@ from macros.check.external import (
 )
 from macros.check.report import FORMATS, text_report
 from macros.check.vocabulary import load_vocabulary, with_terms
-from macros.cli import export, probe
+from macros.cli import export, importer, probe
 from macros.model.clients import vocabulary_terms
 from macros.model.project import Project, load_project, site_languages
 from macros.model.settings import Settings
@@ -253,7 +253,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Subcommands kept in modules of their own: each has ``register(subparsers)``.
-EXTRA_COMMANDS = (export, probe)
+EXTRA_COMMANDS = (export, probe, importer)
 
 
 def main(argv: list[str] | None = None) -> int:

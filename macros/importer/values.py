@@ -1,0 +1,133 @@
+"""Which typed values of a legacy page become macros: the checker's claims, each bound to a
+protocol, held to the data; only a value the macro renders back exactly is replaced."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from macros.check.claims import target
+from macros.check.scan import Claim
+from macros.model.settings import INCOMING, MAIL_PROTOCOLS, Offer
+from macros.site import render
+from macros.site.render import Context
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``start:end`` of a line of the legacy file with ``text``."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A typed value left as it is, and why."""
+
+    line: int
+    value: str
+    reason: str
+    rule: str = ""  # the checker's rule, when the data refutes the value
+
+    def as_json(self) -> dict:
+        return {"line": self.line, "value": self.value, "reason": self.reason, "rule": self.rule}
+
+
+def page_region(claims: list[Claim], offer: Offer) -> str:
+    """The region whose hosts the page names most (its default region if none)."""
+    votes: dict[str, int] = {}
+    for claim in claims:
+        for name, region in offer.regions.items():
+            names = {
+                n.lower() for p in MAIL_PROTOCOLS if (e := region.endpoint(p)) for n in e.names()
+            }
+            if claim.host and claim.host.lower() in names:
+                votes[name] = votes.get(name, 0) + 1
+    return max(votes, key=lambda r: votes[r]) if votes else offer.default_region
+
+
+def _call(name: str, protocol: str, **options: object) -> str:
+    extra = "".join(f", {key}={value!r}" for key, value in options.items())
+    return f"{{{{ {name}('{protocol}'{extra}) }}}}"
+
+
+def protocol_of(claim: Claim, line_ports: list[int], offer: Offer) -> str | None:
+    """The claim's protocol; "the incoming server" narrowed by the ports of its line when
+    they belong to one incoming protocol (993 on the row: IMAP)."""
+    protocol = target(claim)
+    if protocol != "incoming":
+        return protocol
+    ports = [claim.port] if claim.port is not None else line_ports
+    owners = {
+        p for p in INCOMING for n in ports if any(e.port == n for e in offer.ports.get(p, []))
+    }
+    return owners.pop() if len(owners) == 1 else None
+
+
+def macro_for(claim: Claim, ctx: Context, protocol: str | None) -> tuple[str | None, str]:
+    """(the macro call, the text it renders) for ``claim``, or (None, why it stays typed)."""
+    offer = ctx.offer
+    if protocol not in MAIL_PROTOCOLS or protocol not in offer.ports:
+        return None, "not bound to one protocol for sure"
+    entry = next((p for p in offer.ports[protocol] if p.port == claim.port), None)
+    if claim.port is not None and (entry is None or offer.port(protocol, entry.is_ssl) != entry):
+        return None, f"port {claim.port} is not the preferred {protocol} port of its kind"
+    ssl = {} if entry is None or entry.is_ssl else {"ssl": False}
+    if claim.host and claim.port is not None:
+        rendered = f"{render.host(ctx, protocol)}:{entry.port if entry else ''}"
+        return _call("server_address", protocol, **ssl), rendered
+    if claim.host:
+        for region in (ctx.region, *offer.regions):
+            shown = render.host(Context(ctx.settings, ctx.labels, ctx.offer_key, region), protocol)
+            if shown == claim.text:
+                where = {} if region == ctx.region else {"region": region}
+                return _call("host", protocol, **where), shown
+        return None, f"written {claim.text}, the data writes {render.host(ctx, protocol)}"
+    return _call("port", protocol, **ssl), str(entry.port) if entry else ""
+
+
+def value_edits(
+    lines: list[str], claims: list[Claim], ctx: Context, taken: list[Edit]
+) -> tuple[list[Edit], list[Kept]]:
+    """An edit for each value that becomes a macro, a Kept for each that does not."""
+    edits: list[Edit] = []
+    kept: list[Kept] = []
+    for claim in sorted(claims, key=lambda c: c.line):
+        if claim.findings:
+            reason = "the data refutes it (the checker's finding)"
+            kept.append(Kept(claim.line, claim.text, reason, claim.findings[0]))
+            continue
+        line_ports = [c.port for c in claims if c.line == claim.line and c.port is not None]
+        call, rendered = macro_for(claim, ctx, protocol_of(claim, line_ports, ctx.offer))
+        if call is None:
+            kept.append(Kept(claim.line, claim.text, rendered))
+            continue
+        span = _find(lines[claim.line - 1], claim.text, [*taken, *edits], claim.line)
+        if span is None:
+            kept.append(Kept(claim.line, claim.text, "not found as typed on its line"))
+            continue
+        start, end, bold = span
+        if not bold:
+            call = (
+                call.replace(") }}", ", bold=False) }}") if "server_address" not in call else call
+            )
+        edits.append(Edit(claim.line, start, end, call))
+    return edits, kept
+
+
+def _find(line: str, typed: str, edits: list[Edit], number: int) -> tuple[int, int, bool] | None:
+    """Where ``typed`` stands on the line, outside any other edit: with the ``**`` around it
+    when it is bold, as ``host()`` and ``port()`` write it."""
+    busy = [(e.start, e.end) for e in edits if e.line == number]
+    pattern = re.compile(rf"(?<![\w.:/-]){re.escape(typed)}(?![\w]|\.\w)")
+    for match in pattern.finditer(line):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in busy):
+            continue
+        if line[max(0, start - 2) : start] == "**" and line[end : end + 2] == "**":
+            return start - 2, end + 2, True
+        return start, end, False
+    return None

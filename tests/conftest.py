@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from macros.model.project import copy_project as project_copy
+from macros.site.build import QUIET
 
 # Property-based tests (test_fuzz.py): a few hundred examples in `make test`; `make fuzz`
 # passes --hypothesis-profile=fuzz for many more.
@@ -66,7 +67,7 @@ def run_guidekit(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """The real command line, in a child process, as a user runs it (``env``: more variables)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    env = {**os.environ, **QUIET, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "macros.cli.main", *args],
         cwd=cwd or ROOT,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,26 @@ def test_the_imported_guide_builds_strictly_from_the_nav(project: Path) -> None:
     html = (project / "site" / "en" / "parametrer-adresse-email" / "index.html").read_text()
     assert "ssl0.ovh.net:993" in html
     assert (project / "site" / "images" / "parametrer-adresse-email" / "compte.png").is_file()
+
+
+@pytest.mark.build
+def test_old_addresses_redirect_and_a_broken_redirect_is_found(project: Path) -> None:
+    case = FIXTURES / IMPORT / "mail-settings"
+    result, _ = run_import(project, case, "--legacy-url", "/{lang}/hosting/{slug}/")
+    assert result.returncode == 0, result.stderr
+    address = "https://guides.example.org/"
+    build = run_guidekit("--root", str(project), "build", "--quiet", env={"SITE_URL": address})
+    assert build.returncode == 0, build.stdout + build.stderr
+    stub = project / "site" / "en" / "hosting" / "setting-up-email-address" / "index.html"
+    assert f'url={address}en/parametrer-adresse-email/"' in stub.read_text(encoding="utf-8")
+    clean = run_guidekit(
+        "--root", str(project), "check", "--site", "--format", "json", env={"SITE_URL": address}
+    )
+    assert "broken-redirect" not in clean.stdout
+    shutil.rmtree(project / "site" / "en" / "parametrer-adresse-email")
+    broken = run_guidekit(
+        "--root", str(project), "check", "--site", "--format", "json", env={"SITE_URL": address}
+    )
+    assert broken.returncode == 1
+    found = [f for f in json.loads(broken.stdout)["findings"] if f["rule"] == "broken-redirect"]
+    assert [f["path"] for f in found] == ["site/en/hosting/setting-up-email-address/index.html"]

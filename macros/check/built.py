@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from macros.model.findings import Finding
 from macros.model.frontmatter import front_matter
-from macros.model.project import Project
+from macros.model.project import Project, mkdocs_config
 from macros.text.htmldoc import parse_html
 
 from .claims import extract
@@ -30,13 +31,19 @@ class SiteChecks(CheckRun):
             relative = html.relative_to(site)
             if relative.parts[0] in ("assets", "search") or html.name == "404.html":
                 continue
+            stub = html.read_text(encoding="utf-8")
+            redirect = REFRESH.search(stub)
+            if redirect:  # an old address kept alive (mkdocs-redirects): its target must exist
+                self.files_checked += 1
+                self.findings += _broken_redirect(html, site, redirect.group(1), project)
+                continue
             lang = relative.parts[0] if relative.parts[0] in languages else default
             parts = relative.parts[1:] if lang != default else relative.parts
             source = project.root / "docs" / lang / _source_name(parts)
             shown = project.display(source if source.exists() else html)
             text = source.read_text(encoding="utf-8") if source.exists() else ""
             meta = front_matter(text, shown)
-            doc = parse_html(html.read_text(encoding="utf-8"))
+            doc = parse_html(stub)
             offer = str(meta.get("offer") or self.settings.default_offer)
             page = Page(shown, offer, self.settings, macros=source.exists())
             self.files_checked += 1
@@ -48,6 +55,43 @@ class SiteChecks(CheckRun):
                 self.findings.append(_relocated(finding, text, html, project))
         # The machine-readable set-up files (autoconfig, Autodiscover, profiles, SRV).
         self.findings += setup_findings(project.root, site, self.settings, project.display)
+
+
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)"', re.I)
+
+
+def _broken_redirect(html: Path, site: Path, url: str, project: Project) -> list[Finding]:
+    """The redirect of an old address, if the page it sends readers to is not in the site."""
+    base = str(mkdocs_config(project.root).get("site_url") or "")
+    target = urlsplit(url)
+    if target.scheme and not url.startswith(base):
+        return []  # another site: checked with the external links
+    path = target.path
+    prefix = urlsplit(base).path
+    if target.scheme and path.startswith(prefix):
+        resolved = site / path[len(prefix) :]
+    elif path.startswith("/"):
+        resolved = site / path.lstrip("/")
+    else:
+        resolved = (html.parent / path).resolve()
+    if resolved.is_dir():
+        resolved = resolved / "index.html"
+    if resolved.is_file():
+        return []
+    old = "/" + html.parent.relative_to(site).as_posix() + "/"
+    return [
+        Finding(
+            project.display(html),
+            1,
+            1,
+            "broken-redirect",
+            "error",
+            f"the old address {old} redirects to {url}, which is not in the site (fix the "
+            "legacy url in the front matter of the page that moved, or restore the page)",
+            "an existing page",
+            url,
+        )
+    ]
 
 
 def _source_name(parts: tuple[str, ...]) -> str:

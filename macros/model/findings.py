@@ -21,6 +21,7 @@ RULES = {
     "translation-drift": "a translation whose macro calls, ids, images or tables differ",
     "forbidden-template": "template code a page may not use (only the macros and page.*)",
     "generated-mismatch": "a generated set-up file of the built site that disagrees with the data",
+    "broken-redirect": "an old address of the site that redirects to a page that does not exist",
     "unreadable-file": "a file that cannot be read as a UTF-8 page (binary, bad bytes, no access)",
     "unread-language": "a page in a language the checker has no words for: only neutral checks ran",
 }

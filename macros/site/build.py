@@ -17,8 +17,12 @@ from macros.model.project import Project, load_project
 from macros.model.sourcemap import DataError
 
 
+# The notices Material and mkdocs-redirects print on every build, about MkDocs 2: read once.
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
 def mkdocs_env() -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return {**os.environ, **QUIET}
 
 
 def build_site(root: Path, site_dir: Path | None = None, quiet: bool = False) -> int:

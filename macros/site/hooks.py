@@ -17,10 +17,24 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from macros.model.frontmatter import split_front_matter
+from macros.site.redirects import legacy_redirects
 from macros.model.sourcemap import DataError
 from macros.setup.files import project_setup_files, write_files
 
 log = get_plugin_logger("guidekit")
+
+
+def on_config(config):
+    """Each page's old address (front matter ``legacy.url``, written by ``guidekit import``)
+    redirects to the page, through the mkdocs-redirects plugin."""
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        return config
+    root = Path(config.config_file_path).parent
+    maps = dict(plugin.config.get("redirect_maps") or {})
+    maps.update(legacy_redirects(root, str(config.site_url or "http://127.0.0.1:8000/")))
+    plugin.config["redirect_maps"] = maps
+    return config
 
 
 def on_files(files: Files, config) -> Files:

@@ -78,7 +78,12 @@ def heading_id(text: str, taken: set[str]) -> str:
 
 
 def structure(
-    lines: list[str], doc: Document, source: Path, ids: list[str] | None, name: str
+    lines: list[str],
+    doc: Document,
+    source: Path,
+    ids: list[str] | None,
+    name: str,
+    names: dict[Path, str],
 ) -> tuple[list[Edit], list[str], list[tuple[int, str]], list[tuple[Path, str]]]:
     """The edits that are not values: heading ids (``ids`` from the source locale, when the
     headings match), in-page links to them, links and images that would break the strict
@@ -111,7 +116,7 @@ def structure(
         for match in JINJA_OPEN.finditer(line):
             edits.append(Edit(number, match.start(), match.end(), f"{{{{ '{match.group(0)}' }}}}"))
         for match in LINK.finditer(line):
-            edit, change, image = _link(match, number, source, targets, name)
+            edit, change, image = _link(match, number, source, targets, name, names)
             if edit is not None:
                 edits.append(edit)
             if change:
@@ -121,7 +126,14 @@ def structure(
     return edits, chosen, changes, images
 
 
-def _link(match: re.Match, number: int, source: Path, targets: dict[str, str], name: str):
+def _link(
+    match: re.Match,
+    number: int,
+    source: Path,
+    targets: dict[str, str],
+    name: str,
+    names: dict[Path, str],
+):
     """What becomes of one link or image: (edit, change for the report, image to copy)."""
     bang, label, href, _ = match.groups()
     if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", href, re.I):
@@ -144,6 +156,10 @@ def _link(match: re.Match, number: int, source: Path, targets: dict[str, str], n
             edit = Edit(number, match.start(3), match.end(3), new_path)
             return edit, f"image {path} copied to images/{name}/{file.name}", (file, new_path)
         return Edit(number, start, end, ""), f"image {path} removed: the file is missing", None
+    if file in names:  # another guide of this import: its new page, in the same language
+        new = f"{names[file]}.md" + (f"#{fragment}" if fragment else "")
+        edit = Edit(number, match.start(3), match.end(3), new)
+        return edit, f"link to {href} now points to {new}", None
     change = f"link to {href} removed, its text kept: it is no page of the project"
     return Edit(number, start, end, label), change, None
 
@@ -177,6 +193,7 @@ def import_page(
     source: Path,
     ids: list[str] | None,
     root: Path,
+    names: dict[Path, str] | None = None,
 ) -> Imported:
     """Fill ``page`` (its meta already set) from the legacy ``text``, read as ``doc``."""
     lines = text.split("\n")
@@ -185,7 +202,9 @@ def import_page(
     if region != offer.default_region:
         page.meta["region"] = region
     ctx = page_context_for(data, page.lang, page.meta)
-    layout, page.ids, page.changes, page.images = structure(lines, doc, source, ids, page.name)
+    layout, page.ids, page.changes, page.images = structure(
+        lines, doc, source, ids, page.name, names or {}
+    )
     values, page.kept = value_edits(lines, claims, ctx, layout)
     values = [v for v in values if not _overlaps(v, layout)]
     page.macros = len(values)

@@ -72,8 +72,15 @@ def import_tree(
 ) -> Report:
     report = Report()
     languages, default = site_languages(root)
-    for folder, locales in guides(sources):
-        _import_guide(folder, locales, root, data, checker, options, languages, default, report)
+    found = guides(sources)
+    names = {
+        path.resolve(): guide_name(folder, locales, options, default)
+        for folder, locales in found
+        for path in locales.values()
+    }
+    run = Run(root, data, checker, options, languages, default, report, names)
+    for _, locales in found:
+        _import_guide(run, locales, names[next(iter(locales.values())).resolve()])
     if not options.dry_run and report.pages:
         _add_to_nav(root, report.pages, data, options)
     return report
@@ -91,11 +98,41 @@ def _lang_of(locale: str, options: Options) -> str:
     return options.lang or locale.split("-")[0].split("_")[0]
 
 
-def _import_guide(folder, locales, root, data, checker, options, languages, default, report):
+def guide_name(folder: Path, locales: dict[str, Path], options: Options, default: str) -> str:
+    """The page's file name in every language: --name, else the source locale's legacy slug,
+    else the folder's name (a lone file: its own)."""
+    first = locales[min(locales, key=lambda loc: _preference(loc, options, default))]
+    if options.name:
+        named = options.name
+    else:
+        try:
+            legacy, _, _ = split_front_matter(read_page(first), str(first))
+        except Unreadable:
+            legacy = {}
+        named = legacy.get("slug") or (folder.name if first.parent == folder else first.stem)
+    return re.sub(r"[^\w-]+", "-", str(named)).strip("-").lower() or "guide"
+
+
+@dataclass
+class Run:
+    """What every guide of one import shares."""
+
+    root: Path
+    data: ProjectData
+    checker: Checker
+    options: Options
+    languages: list[str]
+    default: str
+    report: Report
+    names: dict[Path, str]  # every legacy file of the import → its page's name
+
+
+def _import_guide(run: Run, locales: dict[str, Path], name: str) -> None:
+    root, data, checker, options = run.root, run.data, run.checker, run.options
+    languages, default, report, names = run.languages, run.default, run.report, run.names
     # The source locale first: fr-fr (or fr) for the site's default language.
     order = sorted(locales, key=lambda loc: _preference(loc, options, default))
     ids: list[str] | None = None
-    name: str | None = None
     source_body: str | None = None
     done: set[str] = set()
     for locale in order:
@@ -115,9 +152,6 @@ def _import_guide(folder, locales, root, data, checker, options, languages, defa
             report.skipped.append((str(path), f"cannot be read: {exc}"))
             continue
         legacy, _, _ = split_front_matter(text, str(path))
-        if name is None:  # the source locale's: the same file name in every language
-            named = options.name or legacy.get("slug") or (folder.name if locale else path.stem)
-            name = re.sub(r"[^\w-]+", "-", str(named)).strip("-").lower() or "guide"
         vocab = checker.vocabulary(lang, text)
         ctx = analyse(parse(text), vocab)
         offer = options.offer or checker.offer_for(legacy, ctx)
@@ -126,7 +160,7 @@ def _import_guide(folder, locales, root, data, checker, options, languages, defa
         meta = _meta(legacy, ctx, offer, options, lang, default, name, path, region)
         page = Imported(str(path), lang, name, meta)
         try:
-            import_page(data, text, ctx.doc, claims, page, path, ids, root)
+            import_page(data, text, ctx.doc, claims, page, path, ids, root, names)
         except TemplateError as exc:
             report.skipped.append((str(path), f"its text cannot be read as a page: {exc}"))
             continue

@@ -12,6 +12,8 @@ from macros.model.settings import INCOMING, MAIL_PROTOCOLS, Offer
 from macros.site import render
 from macros.site.render import Context
 
+UNBOUND = "not bound to one protocol for sure"
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -31,6 +33,7 @@ class Kept:
     value: str
     reason: str
     rule: str = ""  # the checker's rule, when the data refutes the value
+    kind: str = "agrees"  # refuted | unbound (no protocol for sure) | agrees (data says so)
 
     def as_json(self) -> dict:
         return {"line": self.line, "value": self.value, "reason": self.reason, "rule": self.rule}
@@ -71,7 +74,7 @@ def macro_for(claim: Claim, ctx: Context, protocol: str | None) -> tuple[str | N
     """(the macro call, the text it renders) for ``claim``, or (None, why it stays typed)."""
     offer = ctx.offer
     if protocol not in MAIL_PROTOCOLS or protocol not in offer.ports:
-        return None, "not bound to one protocol for sure"
+        return None, UNBOUND
     entry = next((p for p in offer.ports[protocol] if p.port == claim.port), None)
     if claim.port is not None and (entry is None or offer.port(protocol, entry.is_ssl) != entry):
         return None, f"port {claim.port} is not the preferred {protocol} port of its kind"
@@ -98,12 +101,13 @@ def value_edits(
     for claim in sorted(claims, key=lambda c: c.line):
         if claim.findings:
             reason = "the data refutes it (the checker's finding)"
-            kept.append(Kept(claim.line, claim.text, reason, claim.findings[0]))
+            kept.append(Kept(claim.line, claim.text, reason, claim.findings[0], "refuted"))
             continue
         line_ports = [c.port for c in claims if c.line == claim.line and c.port is not None]
         call, rendered = macro_for(claim, ctx, protocol_of(claim, line_ports, ctx.offer))
         if call is None:
-            kept.append(Kept(claim.line, claim.text, rendered))
+            kind = "unbound" if rendered == UNBOUND else "agrees"
+            kept.append(Kept(claim.line, claim.text, rendered, "", kind))
             continue
         span = _find(lines[claim.line - 1], claim.text, [*taken, *edits], claim.line)
         if span is None:

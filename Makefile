@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site serve test check check-site audit eval bench fuzz mutate lint format schema clean distclean lock
+.PHONY: site serve test check check-site audit eval import-audit bench fuzz mutate lint format schema clean distclean lock
 
 # The legacy guides to audit and to benchmark against (read in place, never copied).
 SHARED ?= ../shared
@@ -49,6 +49,11 @@ audit: $(STAMP)
 eval: $(STAMP)
 	@if [ -d "$(CORPUS)" ]; then $(BIN)/python benchmarks/eval_check.py $(CORPUS); \
 	else echo "$(CORPUS) not found: nothing to evaluate (make eval CORPUS=path/to/corpus)"; fi
+
+# guidekit import over the legacy corpus, into a scratch copy of the project, then built.
+import-audit: $(STAMP)
+	@if [ -d "$(CORPUS)" ]; then $(BIN)/python benchmarks/import_audit.py $(CORPUS); \
+	else echo "$(CORPUS) not found: nothing to import (make import-audit CORPUS=path/to/corpus)"; fi
 
 # Many more generated and mutated inputs than make test runs; prints how many were tried.
 fuzz: $(STAMP)

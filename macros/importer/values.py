@@ -81,6 +81,8 @@ def macro_for(claim: Claim, ctx: Context, protocol: str | None) -> tuple[str | N
     ssl = {} if entry is None or entry.is_ssl else {"ssl": False}
     if claim.host and claim.port is not None:
         rendered = f"{render.host(ctx, protocol)}:{entry.port if entry else ''}"
+        if rendered != claim.text:
+            return None, f"written {claim.text}, the data writes {rendered}"
         return _call("server_address", protocol, **ssl), rendered
     if claim.host:
         for region in (ctx.region, *offer.regions):

@@ -115,17 +115,3 @@ def _relocated(finding: Finding, source: str, html: Path, project: Project) -> F
             break
     where = f" [built page {project.display(html)}, line {finding.line}]"
     return replace(finding, line=line, column=column, message=finding.message + where)
-
-
-def _relocated(finding: Finding, source: str, html: Path, project: Project) -> Finding:
-    """A finding on the built HTML, moved to the line of the source that typed the value."""
-    needle = finding.needle or finding.found
-    pattern = re.compile(rf"(?<![\w.]){re.escape(needle)}(?![\w])", re.I) if needle else None
-    line, column = 1, 1
-    for number, text in enumerate(source.split("\n"), start=1):
-        match = pattern.search(text) if pattern else None
-        if match:
-            line, column = number, match.start() + 1
-            break
-    where = f" [built page {project.display(html)}, line {finding.line}]"
-    return replace(finding, line=line, column=column, message=finding.message + where)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from macros.model.frontmatter import front_matter
 from macros.text.document import parse
-from macros.text.source import Unreadable, read_page
 
 from .drift import locale_drift, settings_stated, source_locale
 from .images import missing_alt
@@ -48,10 +47,8 @@ class LegacyChecks(CheckRun):
 
     @one_page()
     def check_file(self, path: Path, shown: str) -> None:
-        try:
-            text = read_page(path)
-        except Unreadable as exc:
-            self.findings.append(self.unreadable(shown, str(exc)))
+        text = self.read(path, shown)
+        if text is None:
             return
         meta = front_matter(text, shown)
         lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)

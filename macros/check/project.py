@@ -25,7 +25,6 @@ from macros.site.rehearsal import assemble_with_lines
 from macros.site.templates import PageSource, check_template
 from macros.site.translations import statuses
 from macros.text.document import parse
-from macros.text.source import Unreadable, read_page
 
 from .claims import extract
 from .images import image_findings
@@ -58,10 +57,8 @@ class ProjectChecks(CheckRun):
     @one_page()
     def check_project_page(self, project: Project, path: Path, lang: str) -> None:
         shown = project.display(path)
-        try:
-            text = read_page(path)
-        except Unreadable as exc:
-            self.findings.append(self.unreadable(shown, str(exc)))
+        text = self.read(path, shown)
+        if text is None:
             return
         meta = front_matter(text, shown)
         match = FRONT_MATTER.match(text)

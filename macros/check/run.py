@@ -15,6 +15,7 @@ from pathlib import Path
 
 from macros.model.findings import Finding
 from macros.model.project import ProjectData
+from macros.text.source import Unreadable, read_page
 from macros.text.units import Link
 
 from .claims import extract
@@ -84,6 +85,14 @@ class CheckRun:
         for other in vocabs[1:]:
             merged = merged.merged(other)
         return merged.only("protocol")
+
+    def read(self, path: Path, shown: str) -> str | None:
+        """The page's text; None, with an ``unreadable-file`` finding, when it cannot be read."""
+        try:
+            return read_page(path)
+        except Unreadable as exc:
+            self.findings.append(self.unreadable(shown, str(exc)))
+            return None
 
     def unreadable(self, shown: str, reason: str) -> Finding:
         """A file that cannot be read is a finding of its own: every other file is checked."""

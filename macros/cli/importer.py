@@ -12,10 +12,8 @@ import sys
 from pathlib import Path
 
 from macros.check.checker import Checker
-from macros.check.vocabulary import load_vocabulary, with_terms
+from macros.cli.common import UsageError, checking_data
 from macros.importer.tree import Options, import_tree
-from macros.model.clients import vocabulary_terms
-from macros.model.project import Project, load_project
 from macros.model.sourcemap import DataError
 
 
@@ -27,23 +25,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"guidekit import: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        data = load_project(Project(root))
-        vocabularies = with_terms(
-            load_vocabulary(root / "data" / "vocabulary"),
-            vocabulary_terms(data.catalogue.clients),
-        )
-    except DataError as exc:
-        print(exc, file=sys.stderr)
-        print(
-            "guidekit import: the project's data cannot be read; nothing was imported",
-            file=sys.stderr,
-        )
-        return 2
-    if args.offer and args.offer not in data.settings.offers:
-        known = ", ".join(sorted(data.settings.offers))
-        print(
-            f"guidekit import: unknown offer {args.offer!r} (use one of: {known})", file=sys.stderr
-        )
+        data, vocabularies = checking_data(root, "import", offer=args.offer)
+    except UsageError as exc:
+        print(f"guidekit import: {exc}", file=sys.stderr)
         return 2
     options = Options(
         offer=args.offer,

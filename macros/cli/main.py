@@ -20,10 +20,9 @@ from macros.check.external import (
     placeholder_links,
 )
 from macros.check.report import FORMATS, text_report
-from macros.check.vocabulary import load_vocabulary, with_terms
 from macros.cli import export, importer, probe
-from macros.model.clients import vocabulary_terms
-from macros.model.project import Project, load_project, site_languages
+from macros.cli.common import UsageError, checking_data
+from macros.model.project import Project, site_languages
 from macros.model.settings import Settings
 from macros.model.sourcemap import DataError
 from macros.site.build import build_site
@@ -65,10 +64,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-class UsageError(Exception):
-    """Bad usage or unreadable input: exit code 2."""
-
-
 def markdown_files(arg: str) -> list[tuple[Path, str]]:
     path = Path(arg)
     if path.is_file():
@@ -85,20 +80,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     project = Project(args.root)
     settings_path = Path(args.settings).resolve() if args.settings else None
     try:
-        data = load_project(project, settings_path)
-        vocabularies = with_terms(
-            load_vocabulary(args.root / "data" / "vocabulary"),
-            vocabulary_terms(data.catalogue.clients),
-        )
-    except DataError as exc:
-        print(exc, file=sys.stderr)
-        print("guidekit check: the data above cannot be read; nothing was checked", file=sys.stderr)
-        return 2
-    if args.offer and args.offer not in data.settings.offers:
-        known = ", ".join(sorted(data.settings.offers))
-        print(
-            f"guidekit check: unknown offer {args.offer!r} (use one of: {known})", file=sys.stderr
-        )
+        data, vocabularies = checking_data(args.root, "check", settings_path, args.offer)
+    except UsageError as exc:
+        print(f"guidekit check: {exc}", file=sys.stderr)
         return 2
     if args.lang and args.lang not in vocabularies:
         known = ", ".join(sorted(vocabularies))

@@ -70,28 +70,21 @@ def check_links(
             resolved = resolved / "index.md"
         if not resolved.exists():
             if legacy and (target.endswith("/") or not Path(target).suffix):
-                yield Finding(
-                    path,
-                    link.line,
-                    doc.column(link.line, target),
-                    "broken-link",
-                    "note",
+                severity, expected = "note", "a file of this tree"
+                message = (
                     f"the link to {target!r} names no file of this tree: an address of the "
                     "published site, which the tree cannot check (check it on the site, or link "
-                    "to the Markdown file)",
-                    "a file of this tree",
-                    target,
+                    "to the Markdown file)"
                 )
-                continue
+            else:
+                severity, expected = "error", "an existing file"
+                message = (
+                    f"the link to {target!r} points to no file (fix the path, relative to this "
+                    "page)"
+                )
+            column = doc.column(link.line, target)
             yield Finding(
-                path,
-                link.line,
-                doc.column(link.line, target),
-                "broken-link",
-                "error",
-                f"the link to {target!r} points to no file (fix the path, relative to this page)",
-                "an existing file",
-                target,
+                path, link.line, column, "broken-link", severity, message, expected, target
             )
             continue
         if fragment and resolved.suffix == ".md":

@@ -70,6 +70,21 @@ def protocol_of(claim: Claim, line_ports: list[int], offer: Offer) -> str | None
     return owners.pop() if len(owners) == 1 else None
 
 
+def _server_number(typed: str, ctx: Context, protocol: str) -> str | None:
+    """How a page writes the customer's server number in a per-customer host (``pro?``,
+    ``proX``, ``pro1``): what ``host(..., number=…)`` must print to give it back."""
+    for region in ctx.offer.regions.values():
+        endpoint = region.endpoint(protocol)  # type: ignore[arg-type]
+        if endpoint is None or "{n}" not in endpoint.host:
+            continue
+        head, _, tail = endpoint.host.partition("{n}")
+        pattern = rf"{re.escape(head)}([^.\s]{{1,6}}){re.escape(tail)}"
+        match = re.fullmatch(pattern, typed, re.I)
+        if match:
+            return match.group(1)
+    return None
+
+
 def macro_for(claim: Claim, ctx: Context, protocol: str | None) -> tuple[str | None, str]:
     """(the macro call, the text it renders) for ``claim``, or (None, why it stays typed)."""
     offer = ctx.offer
@@ -79,17 +94,22 @@ def macro_for(claim: Claim, ctx: Context, protocol: str | None) -> tuple[str | N
     if claim.port is not None and (entry is None or offer.port(protocol, entry.is_ssl) != entry):
         return None, f"port {claim.port} is not the preferred {protocol} port of its kind"
     ssl = {} if entry is None or entry.is_ssl else {"ssl": False}
+    typed_host = claim.text.rsplit(":", 1)[0] if claim.port is not None else claim.text
+    number = _server_number(typed_host, ctx, protocol)
+    numbered = {} if number in (None, "N") else {"number": number}
     if claim.host and claim.port is not None:
-        rendered = f"{render.host(ctx, protocol)}:{entry.port if entry else ''}"
+        host = render.host(ctx, protocol, None, number or "N")
+        rendered = f"{host}:{entry.port if entry else ''}"
         if rendered != claim.text:
             return None, f"written {claim.text}, the data writes {rendered}"
-        return _call("server_address", protocol, **ssl), rendered
+        return _call("server_address", protocol, **ssl, **numbered), rendered
     if claim.host:
         for region in (ctx.region, *offer.regions):
-            shown = render.host(Context(ctx.settings, ctx.labels, ctx.offer_key, region), protocol)
+            where_ctx = Context(ctx.settings, ctx.labels, ctx.offer_key, region)
+            shown = render.host(where_ctx, protocol, None, number or "N")
             if shown == claim.text:
                 where = {} if region == ctx.region else {"region": region}
-                return _call("host", protocol, **where), shown
+                return _call("host", protocol, **where, **numbered), shown
         return None, f"written {claim.text}, the data writes {render.host(ctx, protocol)}"
     return _call("port", protocol, **ssl), str(entry.port) if entry else ""
 
@@ -112,6 +132,12 @@ def value_edits(
             kept.append(Kept(claim.line, claim.text, rendered, "", kind))
             continue
         span = _find(lines[claim.line - 1], claim.text, [*taken, *edits], claim.line)
+        number = re.search(r"number='([^']*)'", call)
+        if span is None and number:  # the number in bold inside the host: pro**?**.mail…
+            shown = number.group(1)
+            bold_number = claim.text.replace(shown, f"**{shown}**", 1)
+            span = _find(lines[claim.line - 1], bold_number, [*taken, *edits], claim.line)
+            call = call.replace(f"number='{shown}'", f"number='**{shown}**'")
         if span is None:
             kept.append(Kept(claim.line, claim.text, "not found as typed on its line"))
             continue

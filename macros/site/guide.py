@@ -26,10 +26,13 @@ def make_macros(
 ) -> dict[str, Callable[..., str]]:
     generated: dict[int, dict[str, bytes]] = {}
 
-    def host(protocol: str, region: str | None = None, bold: bool = True) -> str:
+    def host(
+        protocol: str, region: str | None = None, bold: bool = True, number: str = "N"
+    ) -> str:
         """The server host name for a protocol: ``{{ host('imap') }}`` (``bold=False`` where
-        the text around it sets the style, as imported pages do)."""
-        name = render.host(current(), protocol, region)
+        the text around it sets the style, ``number='?'`` for a per-customer host written
+        ``pro?.…``, as imported pages do)."""
+        name = render.host(current(), protocol, region, number)
         return strong(name) if bold else name
 
     def port(protocol: str, ssl: bool = True, bold: bool = True) -> str:
@@ -37,10 +40,10 @@ def make_macros(
         number = str(render.port(current(), protocol, ssl).port)
         return strong(number) if bold else number
 
-    def server_address(protocol: str, ssl: bool = True) -> str:
+    def server_address(protocol: str, ssl: bool = True, number: str = "N") -> str:
         """``host:port``, unformatted: for code blocks, which readers copy with one click."""
         ctx = current()
-        return f"{render.host(ctx, protocol)}:{render.port(ctx, protocol, ssl).port}"
+        return f"{render.host(ctx, protocol, None, number)}:{render.port(ctx, protocol, ssl).port}"
 
     def security(protocol: str, ssl: bool = True) -> str:
         """How that port is secured, in the page's language (SSL/TLS, STARTTLS…)."""

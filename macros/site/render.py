@@ -44,14 +44,15 @@ def _protocol(protocol: str) -> Protocol:
     return protocol  # type: ignore[return-value]
 
 
-def host_name(ctx: Context, endpoint: Endpoint) -> str:
-    return endpoint.host.replace("{n}", "N")
+def host_name(ctx: Context, endpoint: Endpoint, number: str = "N") -> str:
+    return endpoint.host.replace("{n}", number)
 
 
-def host(ctx: Context, protocol: str, region: str | None = None) -> str:
-    """The host to type for ``protocol`` (per-customer hosts show ``N``)."""
+def host(ctx: Context, protocol: str, region: str | None = None, number: str = "N") -> str:
+    """The host to type for ``protocol``; a per-customer host shows ``number`` for the
+    customer's server number (``N``; ``?`` as some guides write it)."""
     endpoint = ctx.offer.endpoint(_protocol(protocol), region or ctx.region)
-    return host_name(ctx, endpoint)
+    return host_name(ctx, endpoint, number)
 
 
 def port(ctx: Context, protocol: str, ssl: bool = True) -> Port:

@@ -24,7 +24,10 @@ IMPORT = "import"
 
 
 def run_import(project: Path, case: Path, *options: str):
-    result = run_guidekit("import", "legacy", "--to", str(project), *options, cwd=case)
+    """The case's own options (``options``: one a line) first, then the test's."""
+    own = case / "options"
+    extra = own.read_text(encoding="utf-8").split() if own.exists() else []
+    result = run_guidekit("import", "legacy", "--to", str(project), *extra, *options, cwd=case)
     return result, case / "legacy"
 
 

@@ -164,6 +164,41 @@ def _link(
     return Edit(number, start, end, label), change, None
 
 
+# Where a page shows a client's own interface words: in code, bold or quotes.
+UI_MARKS = (("`", "`"), ("**", "**"), ("« ", " »"), ("«", "»"), ("“", "”"), ('"', '"'))
+
+
+def ui_edits(lines: list[str], data: ProjectData, page: Imported, taken: list[Edit]) -> list[Edit]:
+    """The client's interface words, where the page shows them as such, become ``ui()``:
+    the label in the client's own words in the page's language (data/clients.yml)."""
+    client = data.catalogue.get(str(page.meta.get("client") or ""))
+    if client is None:
+        return []
+    labels = sorted(
+        ((key, label.text(page.lang)) for key, label in client.labels.items()),
+        key=lambda item: -len(item[1] or ""),
+    )
+    edits: list[Edit] = []
+    for number, line in enumerate(lines, start=1):
+        for key, text in labels:
+            if not text or len(text) < 3:
+                continue
+            for opening, closing in UI_MARKS:
+                needle = f"{opening}{text}{closing}"
+                start = line.find(needle)
+                while start >= 0:
+                    edit = Edit(
+                        number,
+                        start + len(opening),
+                        start + len(opening) + len(text),
+                        f"{{{{ ui('{key}') }}}}",
+                    )
+                    if not _overlaps(edit, [*taken, *edits]):
+                        edits.append(edit)
+                    start = line.find(needle, start + len(needle))
+    return edits
+
+
 def apply(lines: list[str], edits: list[Edit]) -> list[str]:
     out = list(lines)
     by_line: dict[int, list[Edit]] = {}
@@ -207,6 +242,7 @@ def import_page(
     )
     values, page.kept = value_edits(lines, claims, ctx, layout)
     values = [v for v in values if not _overlaps(v, layout)]
+    values += ui_edits(lines, data, page, [*layout, *values])
     page.macros = len(values)
     match = FRONT_MATTER.match(text)
     head = text[: match.end()].count("\n") if match else 0

@@ -4,6 +4,8 @@ the wrong direction. The data says which statement is right."""
 
 from __future__ import annotations
 
+import bisect
+
 from macros.model.findings import Finding
 from macros.model.settings import INCOMING, Offer
 from macros.model.settings import MAIL_PROTOCOLS as MAIL
@@ -102,6 +104,14 @@ class Statements:
         one incoming protocol, where its section's heading and the first incoming port after
         it both belong to the other one: the caption is what is wrong ("POP configuration:" above
         993 and 143, in a section about IMAP)."""
+        # Each incoming port with its line, in page order: the first one after a caption is
+        # found by bisection, not by reading the page again for every caption.
+        incoming_ports = sorted(
+            (c.line, index, c, owned)
+            for index, c in enumerate(self.claims)
+            if c.port
+            if (owned := frozenset(p for p, _ in owners(self.offer, c.port) if p in INCOMING))
+        )
         for unit in self.ctx.doc.units:
             if unit.kind != "sentence" or not unit.text.rstrip().endswith(":"):
                 continue
@@ -114,14 +124,12 @@ class Statements:
             if caption not in INCOMING or section not in INCOMING or section == caption:
                 continue
             heading = unit.headings[-1]
-            following = next(
-                (
-                    incoming
-                    for c in self.claims
-                    if c.port and c.line > unit.line and c.unit.headings[-1:] == [heading]
-                    if (incoming := {p for p, _ in owners(self.offer, c.port) if p in INCOMING})
-                ),
-                set(),
+            start = bisect.bisect_right(incoming_ports, unit.line, key=lambda item: item[0])
+            # The first incoming port after the caption, if it is in the caption's section
+            # (sections follow each other: a later port of this section cannot come after it).
+            after = incoming_ports[start] if start < len(incoming_ports) else None
+            following = (
+                set(after[3]) if after and after[2].unit.headings[-1:] == [heading] else set()
             )
             if following != {section}:
                 continue

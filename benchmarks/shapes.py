@@ -45,6 +45,12 @@ def links(n: int) -> str:
     return "# Links\n\n" + "\n".join(lines) + "\n"
 
 
+def captions(n: int) -> str:
+    """Many sentences that introduce a list, each naming a protocol."""
+    blocks = (f"POP configuration {i}:\n\n- Incoming server port: 993\n" for i in range(n // 3))
+    return "# IMAP configuration\n\n" + "\n".join(blocks)
+
+
 # Each shape with its base size (in lines, rows or items): 16× the base is 0.6–1.6 MB.
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "one long paragraph": (paragraph, 1_000),
@@ -54,4 +60,5 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "one very long line": (long_line, 2_000),
     "many headings": (headings, 1_000),
     "many links": (links, 1_000),
+    "many captions": (captions, 3_000),
 }

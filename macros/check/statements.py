@@ -125,12 +125,11 @@ class Statements:
                 continue
             heading = unit.headings[-1]
             start = bisect.bisect_right(incoming_ports, unit.line, key=lambda item: item[0])
-            # The first incoming port after the caption, if it is in the caption's section
-            # (sections follow each other: a later port of this section cannot come after it).
+            # The first incoming port after the caption, if it is still in the caption's
+            # section: once another heading has begun, this section has no more ports.
             after = incoming_ports[start] if start < len(incoming_ports) else None
-            following = (
-                set(after[3]) if after and after[2].unit.headings[-1:] == [heading] else set()
-            )
+            same = after is not None and after[2].unit.headings[-1:] == [heading]
+            following = set(after[3]) if after and same else set()
             if following != {section}:
                 continue
             message = (

@@ -17,7 +17,7 @@ from macros.text.htmldoc import parse_html
 
 from .claims import extract
 from .generated import setup_findings
-from .links import check_site_links
+from .links import check_site_links, site_file
 from .offers import Page
 from .rules import apply_rules
 from .run import CheckRun
@@ -68,15 +68,9 @@ def _broken_redirect(html: Path, site: Path, url: str, project: Project) -> list
         return []  # another site: checked with the external links
     path = target.path
     prefix = urlsplit(base).path
-    if target.scheme and path.startswith(prefix):
-        resolved = site / path[len(prefix) :]
-    elif path.startswith("/"):
-        resolved = site / path.lstrip("/")
-    else:
-        resolved = (html.parent / path).resolve()
-    if resolved.is_dir():
-        resolved = resolved / "index.html"
-    if resolved.is_file():
+    if target.scheme and path.startswith(prefix):  # the site's own address: from its root
+        path = "/" + path[len(prefix) :]
+    if site_file(site, html, path).is_file():
         return []
     old = "/" + html.parent.relative_to(site).as_posix() + "/"
     return [

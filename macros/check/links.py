@@ -129,6 +129,16 @@ def _image(path: str, doc: Document, link: Link, resolved: Path, legacy: bool) -
     )
 
 
+def site_file(site: Path, html: Path, target: str) -> Path:
+    """The file of the built site that ``target`` (a path from the page ``html``: absolute to
+    the site, or relative to the page; empty for the page itself) is served from."""
+    if target.startswith("/"):
+        resolved = site / target.lstrip("/")
+    else:
+        resolved = (html.parent / target).resolve() if target else html
+    return resolved / "index.html" if resolved.is_dir() else resolved
+
+
 def check_site_links(path: str, html: Path, site: Path, doc: Document) -> Iterator[Finding]:
     """Links of one built page: every page, id and image it points to exists in the site."""
     for link in doc.links:
@@ -137,12 +147,7 @@ def check_site_links(path: str, html: Path, site: Path, doc: Document) -> Iterat
             continue
         target, _, fragment = href.partition("#")
         target = unquote(target.partition("?")[0])
-        if target.startswith("/"):
-            resolved = site / target.lstrip("/")
-        else:
-            resolved = (html.parent / target).resolve() if target else html
-        if resolved.is_dir():
-            resolved = resolved / "index.html"
+        resolved = site_file(site, html, target)
         rule = "missing-image" if link.image else "broken-link"
         if not resolved.exists():
             yield Finding(

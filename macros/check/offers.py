@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from macros.model.settings import INCOMING, PROTOCOLS, Offer, Port, Settings
@@ -92,3 +93,14 @@ def port_macro(protocol: str, entry: Port) -> str:
 
 def owners(offer: Offer, port: int) -> list[tuple[str, Port]]:
     return [(proto, p) for proto, ports in offer.ports.items() for p in ports if p.port == port]
+
+
+def incoming_owner(offer: Offer, ports: Iterable[int]) -> tuple[str, int] | None:
+    """The one incoming protocol that ``ports`` belong to, with the first port that says so
+    (993 beside an "incoming" host: IMAP); None when they name none, or both."""
+    found: dict[str, int] = {}
+    for port in ports:
+        for protocol, _ in owners(offer, port):
+            if protocol in INCOMING:
+                found.setdefault(protocol, port)
+    return next(iter(found.items())) if len(found) == 1 else None

@@ -23,6 +23,7 @@ from .offers import (
     describe,
     host_roles,
     hosts_of,
+    incoming_owner,
     offer_of_host,
     owners,
     port_macro,
@@ -263,21 +264,21 @@ class Rules(Statements):
         """The one incoming protocol that the ports beside an "incoming" host belong to (its
         table row, or its own sentence or item), with how to say so; None when they do not
         name exactly one."""
-        found: dict[str, int] = {}
         places = (
             [(id(cell), 0) for cell in claim.unit.row or [claim.unit]]
             if claim.unit.kind == "cell"
             else [(id(claim.unit), claim.line)]
         )
-        for place in places:
-            for other in self.by_place.get(place, []):
-                if other.port is not None and other is not claim:
-                    for protocol, _ in owners(self.offer, other.port):
-                        if protocol in INCOMING:
-                            found.setdefault(protocol, other.port)
-        if len(found) != 1:
+        beside = (
+            other.port
+            for place in places
+            for other in self.by_place.get(place, [])
+            if other.port is not None and other is not claim
+        )
+        owner = incoming_owner(self.offer, beside)
+        if owner is None:
             return None
-        protocol, port = found.popitem()
+        protocol, port = owner
         return protocol, f" (port {port} beside it is {NAMES[protocol]}'s)"
 
 

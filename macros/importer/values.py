@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from macros.check.claims import target
+from macros.check.offers import incoming_owner
 from macros.check.scan import Claim
-from macros.model.settings import INCOMING, MAIL_PROTOCOLS, Offer
+from macros.model.settings import MAIL_PROTOCOLS, Offer
 from macros.site import render
 from macros.site.render import Context
 
@@ -41,13 +42,14 @@ class Kept:
 
 def page_region(claims: list[Claim], offer: Offer) -> str:
     """The region whose hosts the page names most (its default region if none)."""
-    votes: dict[str, int] = {}
+    names = {  # each region's host names, gathered once
+        name: {n.lower() for p in MAIL_PROTOCOLS if (e := region.endpoint(p)) for n in e.names()}
+        for name, region in offer.regions.items()
+    }
+    votes: dict[str, int] = {}  # in the order the page first names each region
     for claim in claims:
-        for name, region in offer.regions.items():
-            names = {
-                n.lower() for p in MAIL_PROTOCOLS if (e := region.endpoint(p)) for n in e.names()
-            }
-            if claim.host and claim.host.lower() in names:
+        for name, hosts in names.items():
+            if claim.host and claim.host.lower() in hosts:
                 votes[name] = votes.get(name, 0) + 1
     return max(votes, key=lambda r: votes[r]) if votes else offer.default_region
 
@@ -63,11 +65,8 @@ def protocol_of(claim: Claim, line_ports: list[int], offer: Offer) -> str | None
     protocol = target(claim)
     if protocol != "incoming":
         return protocol
-    ports = [claim.port] if claim.port is not None else line_ports
-    owners = {
-        p for p in INCOMING for n in ports if any(e.port == n for e in offer.ports.get(p, []))
-    }
-    return owners.pop() if len(owners) == 1 else None
+    owner = incoming_owner(offer, [claim.port] if claim.port is not None else line_ports)
+    return owner[0] if owner else None
 
 
 def _server_number(typed: str, ctx: Context, protocol: str) -> str | None:
@@ -120,12 +119,16 @@ def value_edits(
     """An edit for each value that becomes a macro, a Kept for each that does not."""
     edits: list[Edit] = []
     kept: list[Kept] = []
+    ports_on: dict[int, list[int]] = {}  # each line's ports, gathered once
+    for claim in claims:
+        if claim.port is not None:
+            ports_on.setdefault(claim.line, []).append(claim.port)
     for claim in sorted(claims, key=lambda c: c.line):
         if claim.findings:
             reason = "the data refutes it (the checker's finding)"
             kept.append(Kept(claim.line, claim.text, reason, claim.findings[0], "refuted"))
             continue
-        line_ports = [c.port for c in claims if c.line == claim.line and c.port is not None]
+        line_ports = ports_on.get(claim.line, [])
         call, rendered = macro_for(claim, ctx, protocol_of(claim, line_ports, ctx.offer))
         if call is None:
             kind = "unbound" if rendered == UNBOUND else "agrees"

@@ -67,9 +67,7 @@ def external_links(pages: Pages) -> dict[str, list[tuple[str, int]]]:
     return _places(pages, url)
 
 
-def placeholder_links(
-    pages: Iterable[tuple[str, Iterable[Link]]],
-) -> dict[str, list[tuple[str, int]]]:
+def placeholder_links(pages: Pages) -> dict[str, list[tuple[str, int]]]:
     """Every link whose target another tool fills in (``{legacy}1683``, ``%base%/y``): neither
     a file of the tree nor a URL to fetch, so only listed, for review by hand."""
     return _places(pages, lambda href: as_written(href) if has_placeholder(href) else None)

@@ -192,9 +192,7 @@ class Statements:
                 if u.group is not None
                 and (
                     "outgoing" in self.ctx.of(u).values("direction")
-                    or (
-                        self.ctx.says(u, "protocol") and "smtp" in self.ctx.of(u).values("protocol")
-                    )
+                    or "smtp" in self.ctx.of(u).values("protocol")
                 )
             }
             if under_smtp

@@ -11,7 +11,7 @@ import re
 
 import yaml
 
-from .sourcemap import AliasError, DataError, Problem, read_yaml
+from .sourcemap import AliasError, DataError, Problem, read_yaml, refuse_aliases
 
 # The front matter as MkDocs recognises it (mkdocs.utils.meta).
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -24,13 +24,27 @@ def split_front_matter(text: str, display: str = "front matter") -> tuple[dict, 
     match = FRONT_MATTER.match(text)
     if not match:
         return {}, text, 0
+    _refuse_aliases(match.group(1), display)
     try:
         meta = read_yaml(match.group(1)) or {}
     except yaml.YAMLError:
         meta = {}
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")
+
+
+def refuse_front_matter_aliases(text: str, display: str) -> None:
+    """DataError at ``display:line`` when the front matter holds a YAML alias; nothing else of
+    it is built (the build asks this of every page before MkDocs reads its metadata)."""
+    match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if match:
+        _refuse_aliases(match.group(1), display)
+
+
+def _refuse_aliases(block: str, display: str) -> None:
+    try:
+        refuse_aliases(block)
     except AliasError as exc:  # its line in the file: after the opening ---
         raise DataError([Problem(display, exc.line + 1, "", str(exc))]) from None
-    return (meta if isinstance(meta, dict) else {}), text[match.end() :], match.group(0).count("\n")
 
 
 def front_matter(text: str, display: str = "front matter") -> dict:

@@ -66,7 +66,7 @@ def read_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_FAST_LOADER)
 
 
-class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _ConfigLoader(_FAST_LOADER):  # type: ignore[misc, valid-type]
     """``mkdocs.yml`` as MkDocs reads it: ``!ENV [NAME, default]`` takes an environment
     variable (``site_url: !ENV [SITE_URL, …]``), the rest is plain YAML."""
 

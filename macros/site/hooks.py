@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from macros.model.frontmatter import split_front_matter
+from macros.model.frontmatter import refuse_front_matter_aliases
 from macros.site.redirects import legacy_redirects
 from macros.model.sourcemap import DataError
 from macros.setup.files import project_setup_files, write_files
@@ -55,15 +55,20 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def on_page_read_source(page, config) -> None:
+def on_page_read_source(page, config) -> str | None:
     """Refuse a page whose front matter holds a YAML alias before MkDocs builds its value:
-    a few bytes of aliases expand to gigabytes in whatever walks the page's metadata."""
-    path = Path(page.file.abs_src_path)
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    a few bytes of aliases expand to gigabytes in whatever walks the page's metadata. The
+    text read is handed to MkDocs, which then does not read the file again; a file that is
+    not UTF-8 is left to MkDocs, to report as it does."""
     try:
-        split_front_matter(text, f"docs/{page.file.src_uri}")
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    except (OSError, ValueError):
+        return None
+    try:
+        refuse_front_matter_aliases(text, f"docs/{page.file.src_uri}")
     except DataError as exc:
         raise PluginError(f"{exc}\nnothing was built") from None
+    return text
 
 
 def on_post_build(config) -> None:

@@ -16,7 +16,7 @@ from macros.text.document import parse
 
 from .drift import locale_drift, settings_stated, source_locale
 from .images import missing_alt
-from .language import LOCALE_FILE, language_from_path
+from .language import LOCALE_FILE, coverage, guess_language, language_from_path
 from .links import anchors_of, check_links
 from .offers import Page, offer_of_host
 from .run import CheckRun, one_page
@@ -51,8 +51,13 @@ class LegacyChecks(CheckRun):
         if text is None:
             return
         meta = front_matter(text, shown)
-        lang = self.language or meta.get("lang") or meta.get("locale") or language_from_path(path)
-        lang = str(lang).lower().replace("_", "-").split("-")[0] if lang else None
+        named = meta.get("lang") or meta.get("locale") or language_from_path(path)
+        named = str(named).lower().replace("_", "-").split("-")[0] if named else None
+        if named in self.vocabularies and not coverage(self.vocabularies[named], text):
+            # Not one word of the language its name says: a page left in another language
+            # (an lt-lt file still in English). Read it in the one it is written in, if known.
+            named = guess_language(text, self.vocabularies) or named
+        lang = self.language or named
         vocab = self.vocabulary(lang, text)
         if vocab is self.neutral:
             self.findings.append(self.unread_language(shown, lang))

@@ -19,7 +19,7 @@ from macros.text.source import Unreadable, read_page
 from macros.text.units import Link
 
 from .claims import extract
-from .language import coverage, guess_language
+from .language import guess_language
 from .linemap import moved
 from .offers import Page
 from .rules import apply_rules
@@ -65,13 +65,7 @@ class CheckRun:
         cannot be told, the protocol names alone (``neutral``): no guessing at what "SSL"
         or "incoming" means in a language the checker does not read."""
         if lang in self.vocabularies:
-            named = self.vocabularies[lang]
-            if coverage(named, text) or not text:
-                return named
-            # Not one word of the named language: a page left in another one (an lt-lt
-            # file still in English). Read it in the language it is written in, if known.
-            guessed = guess_language(text, self.vocabularies)
-            return self.vocabularies[guessed] if guessed else named
+            return self.vocabularies[lang]
         if lang is None:
             guessed = guess_language(text, self.vocabularies)
             if guessed is not None:
